@@ -1,0 +1,48 @@
+// The demo page's own script: configures the widget from the server and keeps a live grid of stored assets.
+const uploader = document.getElementById('uploader');
+const grid = document.getElementById('grid');
+
+const config = await (await fetch('/api/config')).json();
+uploader.setAttribute('cloud-name', config.cloud_name);
+uploader.setAttribute('api-key', config.api_key);
+uploader.setAttribute('upload-url', config.upload_url);
+document.getElementById('cloud-name').textContent = config.cloud_name;
+
+function tile(asset) {
+  const li = document.createElement('li');
+  li.dataset.publicId = asset.public_id;
+  const link = document.createElement('a');
+  link.href = asset.secure_url;
+  if (asset.resource_type === 'image' && asset.format !== 'pdf') {
+    const img = document.createElement('img');
+    img.src = asset.secure_url;
+    img.alt = asset.display_name || asset.public_id;
+    img.loading = 'lazy';
+    link.append(img);
+  } else {
+    const thumb = document.createElement('span');
+    thumb.className = 'thumb';
+    thumb.textContent = asset.format || asset.resource_type;
+    link.append(thumb);
+  }
+  const meta = document.createElement('div');
+  meta.className = 'meta';
+  meta.textContent = `${asset.public_id} · ${asset.bytes.toLocaleString()} B`;
+  li.append(link, meta);
+  return li;
+}
+
+async function refresh() {
+  const { resources } = await (await fetch('/api/assets?limit=100')).json();
+  grid.replaceChildren(...resources.map(tile));
+  document.getElementById('empty').hidden = resources.length > 0;
+}
+
+uploader.addEventListener('signet-upload-success', (event) => {
+  document.getElementById('last-event').textContent = `Stored ${event.response.public_id}`;
+  refresh();
+});
+uploader.addEventListener('signet-upload-error', (event) => {
+  document.getElementById('last-event').textContent = `${event.file.name}: ${event.error.message} (${event.error.code})`;
+});
+await refresh();

@@ -1,0 +1,161 @@
+import { UploadError } from '../errors.js';
+import { paramToString, type SignedParams, type UploadApiResponse, type UploadParams } from '../protocol/params.js';
+import type { UploadBackend, UploadTask } from './backend.js';
+import type { Signer } from './signer.js';
+import { errorFromBody } from './signer.js';
+import { postForm, type XhrResult } from './xhr.js';
+
+export interface CloudinaryBackendOptions {
+  cloudName: string;
+  /** Cloudinary's API host, or a Signet reference server. */
+  uploadUrl: string;
+  resourceType: 'auto' | 'image' | 'video' | 'raw';
+  /** Files larger than this go in chunks of this size (Cloudinary's chunked protocol). */
+  chunkSize: number;
+  sign: Signer;
+  /** Added to every request's parameters and signed with them (Cloudinary's widget sends `source=uw`). */
+  source: string;
+  messages: { UNKNOWN: string };
+  /** Wait before the one retry of a failed chunk. */
+  retryDelayMs?: number;
+}
+
+/**
+ * The default backend: Cloudinary's Upload API, spoken the same way to real Cloudinary and to the reference server.
+ * For each file it signs exactly the parameters it will send, just before sending them.
+ */
+export class CloudinaryBackend implements UploadBackend {
+  readonly options: CloudinaryBackendOptions;
+
+  constructor(options: CloudinaryBackendOptions) {
+    this.options = options;
+  }
+
+  get endpoint(): string {
+    const { uploadUrl, cloudName, resourceType } = this.options;
+    return `${uploadUrl.replace(/\/+$/, '')}/v1_1/${encodeURIComponent(cloudName)}/${resourceType}/upload`;
+  }
+
+  async upload(task: UploadTask): Promise<UploadApiResponse> {
+    let auth = await this.#sign(task);
+    try {
+      return await this.#send(task, auth);
+    } catch (error) {
+      // A signature can age out while a file waits in the queue: ask once for a fresh one.
+      if (!(error instanceof UploadError) || error.code !== 'SIGNATURE_EXPIRED' || task.signal.aborted) throw error;
+      auth = await this.#sign(task);
+      return this.#send(task, auth);
+    }
+  }
+
+  async #sign(task: UploadTask): Promise<Authorized> {
+    const params: UploadParams = {
+      ...task.params,
+      source: this.options.source,
+      timestamp: Math.floor(Date.now() / 1000),
+    };
+    return { params, signed: await this.options.sign(params, task.signal) };
+  }
+
+  #send(task: UploadTask, auth: Authorized): Promise<UploadApiResponse> {
+    return task.file.size > this.options.chunkSize ? this.#sendChunked(task, auth) : this.#sendWhole(task, auth);
+  }
+
+  async #sendWhole(task: UploadTask, auth: Authorized): Promise<UploadApiResponse> {
+    const form = this.#form(auth);
+    form.append('file', task.file, task.name);
+    const result = await postForm(this.endpoint, form, {
+      signal: task.signal,
+      onProgress: (loaded, total) => task.onProgress(scale(loaded, total, task.file.size), task.file.size),
+    });
+    return this.#asResponse(result);
+  }
+
+  async #sendChunked(task: UploadTask, auth: Authorized): Promise<UploadApiResponse> {
+    const { chunkSize } = this.options;
+    const size = task.file.size;
+    const uploadId = randomId();
+    let last: XhrResult | undefined;
+    for (let start = 0; start < size; start += chunkSize) {
+      const end = Math.min(size, start + chunkSize) - 1;
+      const chunk = task.file.slice(start, end + 1);
+      const send = () => {
+        const form = this.#form(auth);
+        form.append('file', chunk, task.name);
+        return postForm(this.endpoint, form, {
+          signal: task.signal,
+          headers: { 'X-Unique-Upload-Id': uploadId, 'Content-Range': `bytes ${start}-${end}/${size}` },
+          onProgress: (loaded, total) => task.onProgress(start + scale(loaded, total, chunk.size), size),
+        });
+      };
+      last = await this.#withOneRetry(send, task.signal);
+      if (end + 1 < size && !ok(last)) break;
+    }
+    return this.#asResponse(last as XhrResult);
+  }
+
+  async #withOneRetry(send: () => Promise<XhrResult>, signal: AbortSignal): Promise<XhrResult> {
+    try {
+      const result = await send();
+      if (!retriable(result.status)) return result;
+    } catch (error) {
+      if (!(error instanceof UploadError) || error.code !== 'NETWORK_ERROR') throw error;
+    }
+    await delay(this.options.retryDelayMs ?? 300 + Math.random() * 400, signal);
+    return send();
+  }
+
+  /** The form fields: exactly the parameters that were signed, with the signing endpoint's timestamp. */
+  #form({ params, signed }: Authorized): FormData {
+    const form = new FormData();
+    for (const [name, value] of Object.entries(params)) {
+      if (value === undefined || name === 'timestamp') continue;
+      const text = paramToString(value);
+      if (text !== '') form.append(name, text);
+    }
+    form.append('timestamp', String(signed.timestamp));
+    form.append('api_key', signed.api_key);
+    form.append('signature', signed.signature);
+    if (signed.signature_algorithm && signed.signature_algorithm !== 'sha1')
+      form.append('signature_algorithm', signed.signature_algorithm);
+    return form;
+  }
+
+  #asResponse(result: XhrResult): UploadApiResponse {
+    if (ok(result) && typeof (result.body as UploadApiResponse | null)?.public_id === 'string')
+      return result.body as UploadApiResponse;
+    throw errorFromBody(
+      result.body,
+      result.status,
+      this.options.messages.UNKNOWN.replace('{status}', String(result.status)),
+    );
+  }
+}
+
+interface Authorized {
+  params: UploadParams;
+  signed: SignedParams;
+}
+
+const ok = (result: XhrResult) => result.status >= 200 && result.status < 300;
+const retriable = (status: number) => status >= 500 || status === 408 || status === 429 || status === 0;
+const scale = (loaded: number, total: number, size: number) =>
+  total > 0 ? Math.min(size, (loaded / total) * size) : 0;
+
+function randomId(): string {
+  return crypto.randomUUID().replaceAll('-', '');
+}
+
+function delay(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        reject(new UploadError('ABORTED', 'The upload was cancelled.'));
+      },
+      { once: true },
+    );
+  });
+}

@@ -1,0 +1,99 @@
+/**
+ * The one error type of Signet Upload, in the browser and on the reference server alike. Its `code` is one of a
+ * closed set, so callers can branch on it; `message` is for people, `cause` keeps the underlying error.
+ */
+export const ERROR_CODES = [
+  // signing and verification
+  'SIGNATURE_INVALID',
+  'SIGNATURE_EXPIRED',
+  'SIGNATURE_REPLAYED',
+  'PARAM_NOT_ALLOWED',
+  'PARAM_DUPLICATE',
+  'PARAM_INVALID',
+  'UNAUTHENTICATED',
+  'FORBIDDEN_FOLDER',
+  'CSRF_FAILED',
+  'RATE_LIMITED',
+  // content and naming
+  'FILE_TOO_LARGE',
+  'FILE_MISSING',
+  'TYPE_NOT_ALLOWED',
+  'TYPE_MISMATCH',
+  'PUBLIC_ID_INVALID',
+  'FOLDER_INVALID',
+  'TAG_INVALID',
+  'IMAGE_TOO_LARGE_PIXELS',
+  'PDF_ENCRYPTED',
+  'PDF_UNREADABLE',
+  'URL_FORBIDDEN',
+  // transport and storage
+  'CHUNK_INVALID',
+  'UPLOAD_EXPIRED',
+  'STORAGE_FULL',
+  'REQUEST_TIMEOUT',
+  'BAD_REQUEST',
+  'NOT_FOUND',
+  'METHOD_NOT_ALLOWED',
+  'INTERNAL',
+  // browser side only: what went wrong before or around the HTTP exchange
+  'SIGNING_FAILED',
+  'NETWORK_ERROR',
+  'ABORTED',
+  'RESTRICTED',
+] as const;
+
+export type UploadErrorCode = (typeof ERROR_CODES)[number];
+
+/** HTTP status for each code the server can answer with; browser-only codes map to 0. */
+export const ERROR_STATUS = {
+  SIGNATURE_INVALID: 401,
+  SIGNATURE_EXPIRED: 401,
+  SIGNATURE_REPLAYED: 409,
+  PARAM_NOT_ALLOWED: 400,
+  PARAM_DUPLICATE: 400,
+  PARAM_INVALID: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN_FOLDER: 403,
+  CSRF_FAILED: 403,
+  RATE_LIMITED: 429,
+  FILE_TOO_LARGE: 413,
+  FILE_MISSING: 400,
+  TYPE_NOT_ALLOWED: 415,
+  TYPE_MISMATCH: 415,
+  PUBLIC_ID_INVALID: 400,
+  FOLDER_INVALID: 400,
+  TAG_INVALID: 400,
+  IMAGE_TOO_LARGE_PIXELS: 422,
+  PDF_ENCRYPTED: 422,
+  PDF_UNREADABLE: 422,
+  URL_FORBIDDEN: 403,
+  CHUNK_INVALID: 400,
+  UPLOAD_EXPIRED: 410,
+  STORAGE_FULL: 507,
+  REQUEST_TIMEOUT: 408,
+  BAD_REQUEST: 400,
+  NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
+  INTERNAL: 500,
+  SIGNING_FAILED: 0,
+  NETWORK_ERROR: 0,
+  ABORTED: 0,
+  RESTRICTED: 0,
+} as const satisfies Record<UploadErrorCode, number>;
+
+export function isUploadErrorCode(value: unknown): value is UploadErrorCode {
+  return typeof value === 'string' && (ERROR_CODES as readonly string[]).includes(value);
+}
+
+export class UploadError extends Error {
+  override readonly name = 'UploadError';
+  readonly code: UploadErrorCode;
+  /** HTTP status the server answered with (or would answer with); 0 when no response was involved. */
+  readonly status: number;
+
+  constructor(code: UploadErrorCode, message: string, options: { cause?: unknown; status?: number } = {}) {
+    super(message, { cause: options.cause });
+    this.code = code;
+    this.status = options.status ?? ERROR_STATUS[code];
+  }
+}

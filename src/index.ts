@@ -1,0 +1,13 @@
+/** signet-upload: classes, types, events and errors. Importing it defines no element (see `signet-upload/define`). */
+export type { UploadBackend, UploadTask } from './backends/backend.js';
+export { CloudinaryBackend, type CloudinaryBackendOptions } from './backends/cloudinary.js';
+export { type Signer, signatureUrlSigner } from './backends/signer.js';
+export { ERROR_CODES, UploadError, type UploadErrorCode } from './errors.js';
+export type { FileSummary, UploadOutcome } from './events/file-summary.js';
+export { SignetQueueCompleteEvent } from './events/queue-complete.js';
+export { SignetUploadErrorEvent } from './events/upload-error.js';
+export { SignetUploadSuccessEvent } from './events/upload-success.js';
+export { en, type SignetLocale } from './locales/en.js';
+export type { SignedParams, UploadApiResponse, UploadParams } from './protocol/params.js';
+export type { UploaderStatus } from './uploader/status.js';
+export { SignetUploader } from './uploader/uploader.js';

@@ -1,0 +1,73 @@
+/**
+ * Everything heavy, loaded on demand by UppyController: Uppy core, the Dashboard and their CSS. Keeping it out of
+ * the element's module is what lets a page show <signet-uploader> with a small eager script.
+ */
+import Uppy, { type Body, type Meta, type UppyFile } from '@uppy/core';
+import coreCss from '@uppy/core/css/style.min.css?inline';
+import dashboardCss from '@uppy/dashboard/css/style.min.css?inline';
+import type { UploadBackend } from '../backends/backend.js';
+import type { UploadParams } from '../protocol/params.js';
+import { bridgeExternalForms, ShadowDashboard } from './shadow-dashboard.js';
+import { SignetUploadPlugin } from './upload-plugin.js';
+
+export interface RuntimeRestrictions {
+  maxNumberOfFiles: number | null;
+  maxFileSize: number | null;
+  allowedFileTypes: string[] | null;
+}
+
+export interface RuntimeOptions {
+  root: ShadowRoot;
+  target: HTMLElement;
+  inline: boolean;
+  height: number;
+  restrictions: RuntimeRestrictions;
+  getBackend(): UploadBackend;
+  getParams(file: UppyFile<Meta, Body>): UploadParams;
+}
+
+export interface UppyRuntime {
+  uppy: Uppy<Meta, Body>;
+  dashboard: ShadowDashboard<Meta, Body>;
+  setRestrictions(restrictions: RuntimeRestrictions): void;
+  destroy(): void;
+}
+
+let sheet: CSSStyleSheet | undefined;
+
+/** Uppy's CSS as one constructable sheet, shared by every instance on the page. */
+export function uppyStyleSheet(): CSSStyleSheet {
+  if (!sheet) {
+    sheet = new CSSStyleSheet();
+    sheet.replaceSync(`${coreCss}\n${dashboardCss}`);
+  }
+  return sheet;
+}
+
+export function createRuntime(options: RuntimeOptions): UppyRuntime {
+  const { root } = options;
+  if (!root.adoptedStyleSheets.includes(uppyStyleSheet()))
+    root.adoptedStyleSheets = [...root.adoptedStyleSheets, uppyStyleSheet()];
+  const unbridge = bridgeExternalForms(root);
+  const uppy = new Uppy<Meta, Body>({ autoProceed: false, restrictions: options.restrictions });
+  uppy.use(ShadowDashboard, {
+    target: options.target, // an Element: Uppy resolves selector strings against `document`, not our shadow root
+    inline: options.inline,
+    height: options.height,
+    proudlyDisplayPoweredByUppy: false,
+    // Uppy's scroll lock is a class on <body> styled by CSS that lives in our shadow root, so it cannot apply.
+    disablePageScrollWhenModalOpen: false,
+    closeModalOnClickOutside: true,
+  });
+  uppy.use(SignetUploadPlugin, { getBackend: options.getBackend, getParams: options.getParams, limit: 3 });
+  const dashboard = uppy.getPlugin('Dashboard') as unknown as ShadowDashboard<Meta, Body>;
+  return {
+    uppy,
+    dashboard,
+    setRestrictions: (restrictions) => uppy.setOptions({ restrictions }),
+    destroy: () => {
+      uppy.destroy();
+      unbridge();
+    },
+  };
+}

@@ -1,0 +1,36 @@
+// Starts a real reference server on 127.0.0.1 for the browser tests and hands its coordinates to the page.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { startServer } from '../src/server/index.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    server: { url: string; cloudName: string; apiKey: string; apiSecret: string; token: string; dataDir: string };
+  }
+}
+
+export default async function setup(project: TestProject) {
+  const dataDir = await mkdtemp(join(tmpdir(), 'signet-browser-'));
+  const token = 'browser-test-token';
+  const server = await startServer({
+    host: '127.0.0.1',
+    port: 0,
+    dataDir,
+    config: { users: { [token]: { id: 'tester', role: 'admin' } } },
+    log: () => {},
+  });
+  project.provide('server', {
+    url: server.url,
+    cloudName: server.credentials.cloud_name,
+    apiKey: server.credentials.api_key,
+    apiSecret: server.credentials.api_secret,
+    token,
+    dataDir,
+  });
+  return async () => {
+    await server.close();
+    await rm(dataDir, { recursive: true, force: true });
+  };
+}

@@ -1,0 +1,81 @@
+// Helpers for browser tests: build files, mount the element, drive its file input like a person would.
+import { inject } from 'vitest';
+import type { SignedParams, UploadParams } from '../../src/protocol/params.js';
+import type { SignetUploader } from '../../src/uploader/uploader.js';
+import '../../src/define.js';
+
+export const server = () => inject('server');
+
+/** Deterministic bytes with every value 0–255 (and no text magic), `size` long. */
+export function bytes(size: number, seed = 1): Uint8Array {
+  const out = new Uint8Array(size);
+  let x = seed >>> 0 || 1;
+  for (let i = 0; i < size; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    out[i] = i < 256 ? i : x & 0xff;
+  }
+  return out;
+}
+
+export async function sha256(data: BufferSource | Blob): Promise<string> {
+  const buffer = data instanceof Blob ? await data.arrayBuffer() : data;
+  const digest = await crypto.subtle.digest('SHA-256', buffer);
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** Signs through the reference server's /api/sign with the test user's bearer token. */
+export async function signWithServer(params: UploadParams): Promise<SignedParams> {
+  const { url, token } = server();
+  const response = await fetch(`${url}/api/sign`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify(params),
+  });
+  if (!response.ok) throw new Error(`sign failed: ${response.status} ${await response.text()}`);
+  return response.json();
+}
+
+export async function mount(attrs: Record<string, string> = {}): Promise<SignetUploader> {
+  const { url, cloudName, apiKey } = server();
+  const el = document.createElement('signet-uploader');
+  el.setAttribute('upload-url', url);
+  el.setAttribute('cloud-name', cloudName);
+  el.setAttribute('api-key', apiKey);
+  for (const [name, value] of Object.entries(attrs)) el.setAttribute(name, value);
+  el.signUpload = signWithServer;
+  document.body.append(el);
+  await el.updateComplete;
+  await el.ready;
+  return el;
+}
+
+/** Picks files through the Dashboard's own <input type=file>, as the browser does after a person chooses them. */
+export function choose(el: SignetUploader, files: File[]): void {
+  const input = el.shadowRoot?.querySelector<HTMLInputElement>(
+    'input.uppy-Dashboard-input[name="files[]"]:not([webkitdirectory])',
+  );
+  if (!input) throw new Error('file input not rendered');
+  const transfer = new DataTransfer();
+  for (const file of files) transfer.items.add(file);
+  input.files = transfer.files;
+  input.dispatchEvent(new Event('change', { bubbles: true }));
+}
+
+export function uploadButton(el: SignetUploader): HTMLButtonElement | null {
+  return el.shadowRoot?.querySelector<HTMLButtonElement>('.uppy-StatusBar-actionBtn--upload') ?? null;
+}
+
+/** Resolves with the first event of that name from the element. */
+export function next<K extends keyof GlobalEventHandlersEventMap>(
+  el: HTMLElement,
+  name: K,
+): Promise<GlobalEventHandlersEventMap[K]> {
+  return new Promise((resolve) => el.addEventListener(name, (e) => resolve(e), { once: true }));
+}
+
+export async function listAssets(): Promise<{ public_id: string; bytes: number }[]> {
+  const response = await fetch(`${server().url}/api/assets?limit=500`);
+  return (await response.json()).resources;
+}

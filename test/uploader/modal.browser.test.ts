@@ -1,0 +1,48 @@
+import { afterEach, expect, test } from 'vitest';
+import { mount } from '../helpers/browser.js';
+
+const mounted: HTMLElement[] = [];
+afterEach(() => {
+  for (const el of mounted.splice(0)) el.remove();
+});
+
+test('mode="modal" renders an open button; it, open() and close() show and hide the dashboard', async () => {
+  const el = await mount({ mode: 'modal' });
+  mounted.push(el);
+  const button = el.shadowRoot?.querySelector<HTMLButtonElement>('[part="open-button"]');
+  expect(button?.textContent?.trim()).toBe('Upload files');
+  const modal = () => el.shadowRoot?.querySelector('.uppy-Dashboard--modal');
+  const isOpen = () => modal()?.getAttribute('aria-hidden') === 'false';
+  expect(isOpen()).toBe(false);
+  button?.click();
+  await expect.poll(isOpen).toBe(true);
+  await el.close();
+  await expect.poll(isOpen).toBe(false);
+  await el.open();
+  await expect.poll(isOpen).toBe(true);
+});
+
+test('inline mode renders the dashboard in place with Uppy styles adopted into the shadow root', async () => {
+  const el = await mount();
+  mounted.push(el);
+  const inner = el.shadowRoot?.querySelector<HTMLElement>('.uppy-Dashboard-inner');
+  expect(inner).not.toBeNull();
+  expect(inner?.getBoundingClientRect().height ?? 0).toBeGreaterThan(100);
+  expect(getComputedStyle(inner as HTMLElement).borderRadius).not.toBe('0px');
+  expect(el.shadowRoot?.querySelector('[part="open-button"]')).toBeNull();
+  // Nothing of Uppy's CSS leaks into the page.
+  expect(document.adoptedStyleSheets.length).toBe(0);
+});
+
+test('moving the element in the DOM tears Uppy down and builds exactly one new dashboard', async () => {
+  const el = await mount();
+  mounted.push(el);
+  const first = el.uppy;
+  const other = document.createElement('div');
+  document.body.append(other);
+  other.append(el);
+  await el.ready;
+  expect(el.uppy).not.toBe(first);
+  expect(el.shadowRoot?.querySelectorAll('.uppy-Dashboard').length).toBe(1);
+  other.remove();
+});
