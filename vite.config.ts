@@ -1,5 +1,5 @@
 import { builtinModules } from 'node:module';
-import { defineConfig } from 'vite';
+import { defineConfig, type UserConfig } from 'vite';
 
 // One config, four builds (scripts/build.mjs runs them in turn, by mode):
 //   lib         dist/index.js, dist/define.js: ESM for bundlers; lit and @uppy/* stay external so apps dedupe them
@@ -14,7 +14,7 @@ const nodeExternal = (id: string) =>
 // Never externalize `?inline` ids: /^@uppy\// would also match '@uppy/dashboard/css/style.min.css?inline'.
 const libExternal = (id: string) => !id.includes('?') && /^(lit|@lit\/|@lit-labs\/|@uppy\/)/.test(id);
 
-export default defineConfig(({ mode }) => {
+export default defineConfig(({ mode }): UserConfig => {
   if (mode === 'server') {
     return {
       build: {

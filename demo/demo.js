@@ -43,6 +43,7 @@ uploader.addEventListener('signet-upload-success', (event) => {
   refresh();
 });
 uploader.addEventListener('signet-upload-error', (event) => {
-  document.getElementById('last-event').textContent = `${event.file.name}: ${event.error.message} (${event.error.code})`;
+  document.getElementById('last-event').textContent =
+    `${event.file.name}: ${event.error.message} (${event.error.code})`;
 });
 await refresh();

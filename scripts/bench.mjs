@@ -21,7 +21,8 @@ const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 
 ensureDependencies();
 const chrome = ensureChromium();
-if (!existsSync('dist/embed/signet-uploader.js') || process.env.BENCH_BUILD !== '0') await run('node', ['scripts/build.mjs']);
+if (!existsSync('dist/embed/signet-uploader.js') || process.env.BENCH_BUILD !== '0')
+  await run('node', ['scripts/build.mjs']);
 
 // ---- sizes -------------------------------------------------------------------------------------------------
 const gz = (file) => gzipSync(readFileSync(file), { level: 9 }).length;
@@ -45,7 +46,9 @@ const sizes = {
   eager_to_iife_ratio: +(eager / iife).toFixed(3),
   budget_kib: EAGER_BUDGET_KIB,
 };
-console.log(`size: eager ${sizes.eager_gzip_kib} KiB gzip (budget ${EAGER_BUDGET_KIB}), whole IIFE ${sizes.iife_gzip_kib} KiB gzip (eager = ${(sizes.eager_to_iife_ratio * 100).toFixed(0)}%)`);
+console.log(
+  `size: eager ${sizes.eager_gzip_kib} KiB gzip (budget ${EAGER_BUDGET_KIB}), whole IIFE ${sizes.iife_gzip_kib} KiB gzip (eager = ${(sizes.eager_to_iife_ratio * 100).toFixed(0)}%)`,
+);
 
 // ---- throughput ----------------------------------------------------------------------------------------------
 const work = await mkdtemp(join(tmpdir(), 'signet-bench-'));
@@ -58,9 +61,13 @@ await new Promise((resolve, reject) => {
   out.end();
 });
 
-const server = spawn('node', ['bin/signet-server.js', '--port', '0', '--data', join(work, 'data'), '--static', 'dist/demo'], {
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
+const server = spawn(
+  'node',
+  ['bin/signet-server.js', '--port', '0', '--data', join(work, 'data'), '--static', 'dist/demo'],
+  {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  },
+);
 const url = await new Promise((resolve, reject) => {
   let out = '';
   server.stdout.on('data', (d) => {
@@ -108,7 +115,13 @@ const methods = {
       const el = document.querySelector('signet-uploader');
       const fileObj = document.getElementById('bench-input').files[0];
       const params = { source: 'bench', timestamp: Math.floor(Date.now() / 1000) };
-      const signed = await (await fetch('/api/sign', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(params) })).json();
+      const signed = await (
+        await fetch('/api/sign', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(params),
+        })
+      ).json();
       const form = new FormData();
       form.append('source', 'bench');
       form.append('timestamp', String(signed.timestamp));
@@ -170,7 +183,10 @@ for (const [name, list] of Object.entries(samples)) {
 console.log(`\nupload of ${size / MiB} MiB from a file-backed File, ${rounds} rounds (+1 warm-up), medians:`);
 console.table(throughput);
 await mkdir('.bench', { recursive: true });
-await writeFile('.bench/results.json', JSON.stringify({ date: new Date().toISOString(), size, rounds, sizes, throughput }, null, 2));
+await writeFile(
+  '.bench/results.json',
+  JSON.stringify({ date: new Date().toISOString(), size, rounds, sizes, throughput }, null, 2),
+);
 await rm(work, { recursive: true, force: true });
 if (eager > EAGER_BUDGET_KIB * KiB) {
   console.error(`size budget exceeded: eager ${sizes.eager_gzip_kib} KiB > ${EAGER_BUDGET_KIB} KiB`);

@@ -12,15 +12,38 @@ export function ensureDependencies() {
   execFileSync('npm', ['ci', '--no-audit', '--no-fund'], { stdio: 'inherit' });
 }
 
+const canApt = () => existsSync('/etc/debian_version') && process.getuid?.() === 0 && existsSync('/usr/bin/apt-get');
+let aptUpdated = false;
+
+function aptInstall(packages) {
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  if (!aptUpdated) execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
+  aptUpdated = true;
+  execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...packages], { stdio: 'inherit', env });
+}
+
+/** Debian tools the tests use as oracles or peers (qpdf makes encrypted PDF fixtures). */
+export function ensureTools(tools = { qpdf: 'qpdf' }) {
+  const missing = Object.entries(tools).filter(([binary]) => !onPath(binary));
+  if (missing.length === 0) return;
+  if (!canApt()) {
+    console.log(`setup: missing ${missing.map(([b]) => b).join(', ')}; install them (tests that need them will fail)`);
+    return;
+  }
+  console.log(`setup: installing ${missing.map(([, p]) => p).join(', ')} from Debian…`);
+  aptInstall(missing.map(([, p]) => p));
+}
+
+function onPath(binary) {
+  return (process.env.PATH ?? '').split(':').some((dir) => dir && existsSync(`${dir}/${binary}`));
+}
+
 export function ensureChromium() {
   const found = chromiumPath();
   if (found && existsSync(found)) return found;
-  const debian = existsSync('/etc/debian_version') && process.getuid?.() === 0 && existsSync('/usr/bin/apt-get');
-  if (debian) {
+  if (canApt()) {
     console.log('setup: no Chromium found; installing Debian’s chromium package (apt-get install -y chromium)…');
-    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-    execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
-    execFileSync('apt-get', ['install', '-y', '-qq', 'chromium'], { stdio: 'inherit', env });
+    aptInstall(['chromium']);
     return '/usr/bin/chromium';
   }
   console.log(

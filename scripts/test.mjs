@@ -2,9 +2,10 @@
 // Ends with one plain line `N passed, N failed[, N skipped]` (tests plus the typecheck/lint/build checks).
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { ensureChromium, ensureDependencies } from './setup.mjs';
+import { ensureChromium, ensureDependencies, ensureTools } from './setup.mjs';
 
 ensureDependencies();
+ensureTools();
 const chrome = ensureChromium();
 if (chrome) process.env.CHROME_PATH = chrome;
 

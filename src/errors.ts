@@ -40,6 +40,7 @@ export const ERROR_CODES = [
   'NETWORK_ERROR',
   'ABORTED',
   'RESTRICTED',
+  'OPTIONS_LOCKED',
 ] as const;
 
 export type UploadErrorCode = (typeof ERROR_CODES)[number];
@@ -79,6 +80,7 @@ export const ERROR_STATUS = {
   NETWORK_ERROR: 0,
   ABORTED: 0,
   RESTRICTED: 0,
+  OPTIONS_LOCKED: 0,
 } as const satisfies Record<UploadErrorCode, number>;
 
 export function isUploadErrorCode(value: unknown): value is UploadErrorCode {

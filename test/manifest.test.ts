@@ -5,11 +5,19 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { expect, test } from 'vitest';
 
-test('custom-elements.json is up to date with the class JSDoc', async () => {
+test('custom-elements.json is up to date with the class JSDoc (regenerate with `npm run analyze`)', async () => {
   // The analyzer joins --outdir to the working directory, so it must be relative.
   const outdir = relative(process.cwd(), await mkdtemp(join('node_modules', '.cache-cem-')));
   try {
-    execFileSync('npx', ['cem', 'analyze', '--config', 'custom-elements-manifest.config.mjs', '--outdir', outdir, '--quiet']);
+    execFileSync('npx', [
+      'cem',
+      'analyze',
+      '--config',
+      'custom-elements-manifest.config.mjs',
+      '--outdir',
+      outdir,
+      '--quiet',
+    ]);
     const fresh = JSON.parse(await readFile(join(outdir, 'custom-elements.json'), 'utf8'));
     const committed = JSON.parse(await readFile('custom-elements.json', 'utf8'));
     expect(committed).toEqual(fresh);
@@ -26,8 +34,23 @@ test('the manifest documents the element, its attributes, events and parts', asy
   expect(element).toBeDefined();
   const names = (list: { name: string }[]) => list.map((x) => x.name);
   expect(names(element.attributes)).toEqual(
-    expect.arrayContaining(['cloud-name', 'api-key', 'upload-url', 'signature-url', 'multiple', 'max-files', 'max-file-size', 'accept']),
+    expect.arrayContaining([
+      'cloud-name',
+      'api-key',
+      'upload-url',
+      'signature-url',
+      'multiple',
+      'max-files',
+      'max-file-size',
+      'accept',
+    ]),
   );
-  expect(names(element.events)).toEqual(['signet-upload-success', 'signet-upload-error', 'signet-queue-complete']);
-  expect(names(element.cssParts)).toEqual(['open-button', 'dashboard']);
+  expect(names(element.events)).toEqual([
+    'signet-upload-success',
+    'signet-upload-error',
+    'signet-queue-complete',
+    'signet-options-change',
+    'signet-batch-cancelled',
+  ]);
+  expect(names(element.cssParts)).toEqual(['open-button', 'dashboard', 'options']);
 });

@@ -1,5 +1,11 @@
 import { UploadError } from '../errors.js';
-import { paramToString, type SignedParams, type UploadApiResponse, type UploadParams } from '../protocol/params.js';
+import {
+  paramToString,
+  type SignedParams,
+  stringToSign,
+  type UploadApiResponse,
+  type UploadParams,
+} from '../protocol/params.js';
 import type { UploadBackend, UploadTask } from './backend.js';
 import type { Signer } from './signer.js';
 import { errorFromBody } from './signer.js';
@@ -41,19 +47,19 @@ export class CloudinaryBackend implements UploadBackend {
     try {
       return await this.#send(task, auth);
     } catch (error) {
-      // A signature can age out while a file waits in the queue: ask once for a fresh one.
-      if (!(error instanceof UploadError) || error.code !== 'SIGNATURE_EXPIRED' || task.signal.aborted) throw error;
+      // A signature can age out while a file waits in the queue, or collide with another tab's: ask once for a
+      // fresh one.
+      const renewable =
+        error instanceof UploadError && (error.code === 'SIGNATURE_EXPIRED' || error.code === 'SIGNATURE_REPLAYED');
+      if (!renewable || task.signal.aborted) throw error;
       auth = await this.#sign(task);
       return this.#send(task, auth);
     }
   }
 
   async #sign(task: UploadTask): Promise<Authorized> {
-    const params: UploadParams = {
-      ...task.params,
-      source: this.options.source,
-      timestamp: Math.floor(Date.now() / 1000),
-    };
+    const base: UploadParams = { ...task.params, source: this.options.source };
+    const params: UploadParams = { ...base, timestamp: unusedTimestamp(stringToSign(base)) };
     return { params, signed: await this.options.sign(params, task.signal) };
   }
 
@@ -141,6 +147,20 @@ const ok = (result: XhrResult) => result.status >= 200 && result.status < 300;
 const retriable = (status: number) => status >= 500 || status === 408 || status === 429 || status === 0;
 const scale = (loaded: number, total: number, size: number) =>
   total > 0 ? Math.min(size, (loaded / total) * size) : 0;
+
+// The same parameters signed in the same second give the same signature, and a server with replay protection
+// accepts a signature once. Files with identical parameters (no public ID, say) therefore get distinct timestamps,
+// stepping back a second at a time: a past timestamp stays valid for the whole window, a future one may not.
+const usedTimestamps = new Map<string, number>();
+
+function unusedTimestamp(paramsKey: string): number {
+  const now = Math.floor(Date.now() / 1000);
+  for (const [key, at] of usedTimestamps) if (at < now - 7200) usedTimestamps.delete(key);
+  let timestamp = now;
+  while (usedTimestamps.has(`${timestamp}&${paramsKey}`)) timestamp--;
+  usedTimestamps.set(`${timestamp}&${paramsKey}`, timestamp);
+  return timestamp;
+}
 
 function randomId(): string {
   return crypto.randomUUID().replaceAll('-', '');

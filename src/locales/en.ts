@@ -5,6 +5,25 @@
 export const en = {
   openButton: 'Upload files',
   dashboardNote: '',
+  options: {
+    legend: 'Advanced options',
+    publicId: 'Public ID',
+    tags: 'Tags',
+    tagsPlaceholder: 'Type a tag and press Enter',
+    removeTag: 'Remove tag {tag}',
+    folder: 'Folder',
+    uploadPreset: 'Upload preset',
+    noPreset: 'Default',
+    lockedReason: 'These options apply to the files already chosen. Upload or clear them to change the options.',
+    lockedError: 'Options cannot change while files wait in the queue; upload or clear them first.',
+  },
+  batchCancelled: {
+    INVALID_PUBLIC_ID: 'The public ID is not valid, so no files were added.',
+    INVALID_FOLDER_NAME: 'A folder name is not valid, so no files were added.',
+    INVALID_TAG: 'A tag is not valid, so no files were added.',
+    INVALID_UPLOAD_PRESET: 'The upload preset is not valid, so no files were added.',
+    MAX_EXCEEDED: 'Too many files.',
+  },
   errors: {
     SIGNING_FAILED: 'The upload could not be authorised: the page’s signing service did not answer.',
     NETWORK_ERROR: 'The upload server could not be reached. Check the connection and try again.',

@@ -12,7 +12,8 @@ import type { UploadApiResponse, UploadParams } from '../protocol/params.js';
 export interface SignetUploadPluginOptions {
   id?: string;
   getBackend(): UploadBackend;
-  getParams(file: UppyFile<Meta, Body>): UploadParams;
+  /** The parameters of file `index` (1-based) of the `count` files in this upload run. */
+  getParams(file: UppyFile<Meta, Body>, index: number, count: number): UploadParams;
   /** Files sent at once. */
   limit: number;
 }
@@ -35,14 +36,19 @@ export class SignetUploadPlugin<M extends Meta, B extends Body> extends BasePlug
   #handleUpload = async (fileIDs: string[]): Promise<void> => {
     const files = filterFilesToUpload(this.uppy.getFilesByIds(fileIDs));
     this.uppy.emit('upload-start', filterFilesToEmitUploadStarted(files));
-    const queue = [...files];
+    // Parameters are fixed for the whole run before the first request, so counter suffixes follow the added order.
+    const queue = files.map((file, i) => ({
+      file,
+      params: this.opts.getParams(file as UppyFile<Meta, Body>, i + 1, files.length),
+    }));
+    for (const { file, params } of queue) this.uppy.setFileMeta(file.id, { signetParams: params } as unknown as M);
     const worker = async () => {
-      for (let file = queue.shift(); file; file = queue.shift()) await this.#uploadOne(file);
+      for (let next = queue.shift(); next; next = queue.shift()) await this.#uploadOne(next.file, next.params);
     };
     await Promise.all(Array.from({ length: Math.max(1, this.opts.limit) }, worker));
   };
 
-  async #uploadOne(file: UppyFile<M, B>): Promise<void> {
+  async #uploadOne(file: UppyFile<M, B>, params: UploadParams): Promise<void> {
     const events = new EventManager(this.uppy);
     const controller = new AbortController();
     events.onFileRemove(file.id, () => controller.abort());
@@ -51,7 +57,7 @@ export class SignetUploadPlugin<M extends Meta, B extends Body> extends BasePlug
       const response = await this.opts.getBackend().upload({
         file: file.data as Blob,
         name: file.name ?? 'file',
-        params: this.opts.getParams(file as UppyFile<Meta, Body>),
+        params,
         signal: controller.signal,
         onProgress: (bytesUploaded, bytesTotal) => {
           const current = this.uppy.getFile(file.id);

@@ -4,7 +4,18 @@ import type { UploadBackend } from '../backends/backend.js';
 import { CloudinaryBackend } from '../backends/cloudinary.js';
 import { checkSigned, type Signer, signatureUrlSigner } from '../backends/signer.js';
 import { UploadError } from '../errors.js';
+import { SignetBatchCancelledEvent } from '../events/batch-cancelled.js';
+import { SignetOptionsChangeEvent } from '../events/options-change.js';
 import { en, type SignetLocale } from '../locales/en.js';
+import type { PresetChoice, SignetOptionsInputEvent } from '../options/advanced-options.js';
+import {
+  type BatchCancelReason,
+  checkOptions,
+  decodeContext,
+  EMPTY_OPTIONS,
+  paramsFor,
+  type UploadOptions,
+} from '../options/options.js';
 import type { SignedParams, UploadParams } from '../protocol/params.js';
 import type { UploaderStatus } from './status.js';
 import { styles } from './uploader.styles.js';
@@ -28,11 +39,14 @@ const DEFAULTS = {
  * @event {SignetUploadSuccessEvent} signet-upload-success - A file was stored; `event.response` is the server's JSON.
  * @event {SignetUploadErrorEvent} signet-upload-error - A file failed; `event.error` has a `code` and a `message`.
  * @event {SignetQueueCompleteEvent} signet-queue-complete - Every file of an upload run finished; `event.outcomes`.
+ * @event {SignetOptionsChangeEvent} signet-options-change - The person changed an advanced option; `event.options`.
+ * @event {SignetBatchCancelledEvent} signet-batch-cancelled - Files were refused before upload; `event.reason`.
  *
  * @slot open-button - Label of the button that opens the modal (`mode="modal"`).
  *
  * @csspart open-button - The button that opens the modal.
  * @csspart dashboard - The element Uppy's Dashboard renders into.
+ * @csspart options - The advanced options panel (`show-advanced-options`).
  *
  * @cssprop --signet-accent - Colour of the open button.
  * @cssprop --signet-min-height - Minimum height of the dashboard container.
@@ -76,6 +90,84 @@ export class SignetUploader extends LitElement {
   /** Height of the inline dashboard, in pixels. */
   @property({ type: Number }) height: number = DEFAULTS.height;
 
+  /** Show the advanced options panel (public ID, tags, and folder / preset when enabled below). */
+  @property({ type: Boolean, attribute: 'show-advanced-options' }) showAdvancedOptions = false;
+
+  /** Show the folder field in the advanced options. */
+  @property({ type: Boolean, attribute: 'show-folder' }) showFolder = false;
+
+  /** Show the upload preset choice in the advanced options. */
+  @property({ type: Boolean, attribute: 'show-upload-preset' }) showUploadPreset = false;
+
+  /** Presets a person may choose from (or set `getUploadPresets`). */
+  @property({ attribute: false }) uploadPresets: readonly (string | PresetChoice)[] = [];
+
+  /** Loads the presets a person may choose from, once the panel shows. */
+  @property({ attribute: false }) getUploadPresets?: () => Promise<readonly (string | PresetChoice)[]>;
+
+  /** Tag suggestions for a typed prefix. */
+  @property({ attribute: false }) getTags?: (prefix: string) => Promise<readonly string[]> | readonly string[];
+
+  /** Public ID for the next files; several files get `<id>_1`, `<id>_2`, …. Throws while files wait in the queue. */
+  @property({ attribute: 'public-id' })
+  get publicId(): string {
+    return this.#options.publicId;
+  }
+  set publicId(value: string) {
+    this.#setOption('publicId', value ?? '');
+  }
+
+  /** Folder for the next files. Throws while files wait in the queue. */
+  @property()
+  get folder(): string {
+    return this.#options.folder;
+  }
+  set folder(value: string) {
+    this.#setOption('folder', value ?? '');
+  }
+
+  /** Tags for the next files (the attribute is comma-separated). Throws while files wait in the queue. */
+  @property({
+    converter: {
+      fromAttribute: (v) =>
+        v
+          ? v
+              .split(',')
+              .map((t) => t.trim())
+              .filter(Boolean)
+          : [],
+    },
+  })
+  get tags(): readonly string[] {
+    return this.#options.tags;
+  }
+  set tags(value: readonly string[]) {
+    this.#setOption('tags', [...(value ?? [])]);
+  }
+
+  /** Upload preset for the next files. Throws while files wait in the queue. */
+  @property({ attribute: 'upload-preset' })
+  get uploadPreset(): string {
+    return this.#options.uploadPreset;
+  }
+  set uploadPreset(value: string) {
+    this.#setOption('uploadPreset', value ?? '');
+  }
+
+  /** Contextual metadata (`key=value|key2=value2` as an attribute). Throws while files wait in the queue. */
+  @property({ converter: { fromAttribute: (v) => decodeContext(v ?? '') } })
+  get context(): Readonly<Record<string, string>> {
+    return this.#options.context;
+  }
+  set context(value: Readonly<Record<string, string>>) {
+    this.#setOption('context', { ...(value ?? {}) });
+  }
+
+  /** All advanced options in force, as one object. */
+  get options(): UploadOptions {
+    return this.#options;
+  }
+
   /** Where the widget is: `idle`, `ready` (files waiting), `uploading`, `complete` or `error`. Read-only. */
   @property({ reflect: true }) status: UploaderStatus = 'idle';
 
@@ -89,6 +181,14 @@ export class SignetUploader extends LitElement {
   @property({ attribute: false }) strings: Partial<SignetLocale> = {};
 
   readonly #uppy = new UppyController(this);
+  #options: UploadOptions = EMPTY_OPTIONS;
+  #presetChoices: readonly PresetChoice[] = [];
+  #cancelQueued = false;
+
+  /** Options apply to a batch: they are fixed from the moment files are chosen until they are uploaded or cleared. */
+  get locked(): boolean {
+    return this.status === 'ready' || this.status === 'uploading' || this.status === 'error';
+  }
 
   /** Uppy's instance, once loaded (it loads right after the element first renders). */
   get uppy(): UppyRuntime['uppy'] | undefined {
@@ -120,6 +220,20 @@ export class SignetUploader extends LitElement {
 
   protected override render(): TemplateResult {
     return html`${
+      this.showAdvancedOptions
+        ? html`<signet-advanced-options
+            part="options"
+            .options=${this.#options}
+            .strings=${this.#strings}
+            .presets=${this.#presets()}
+            .getTags=${this.getTags}
+            ?locked=${this.locked}
+            ?show-folder=${this.showFolder}
+            ?show-upload-preset=${this.showUploadPreset}
+            @signet-options-input=${this.#onOptionsInput}
+          ></signet-advanced-options>`
+        : null
+    }${
       this.mode === 'modal'
         ? html`<button part="open-button" type="button" @click=${() => this.open()}>
             <slot name="open-button">${this.#strings.openButton}</slot>
@@ -131,6 +245,56 @@ export class SignetUploader extends LitElement {
 
   protected override updated(changed: PropertyValues<this>): void {
     if (changed.has('mode') && changed.get('mode') !== undefined) this.#uppy.restart();
+    if ((changed.has('showUploadPreset') || changed.has('getUploadPresets')) && this.showUploadPreset)
+      void this.#loadPresets();
+  }
+
+  #setOption<K extends keyof UploadOptions>(key: K, value: UploadOptions[K]): void {
+    const old = this.#options[key];
+    if (old === value) return;
+    if (this.locked) throw new UploadError('OPTIONS_LOCKED', this.#strings.options.lockedError);
+    this.#options = { ...this.#options, [key]: value };
+    this.requestUpdate(key, old);
+  }
+
+  #onOptionsInput = (event: SignetOptionsInputEvent) => {
+    event.stopPropagation();
+    if (this.locked) return;
+    this.#options = event.options;
+    this.requestUpdate();
+    this.dispatchEvent(new SignetOptionsChangeEvent(this.#options));
+  };
+
+  #presets(): readonly PresetChoice[] {
+    const list = this.getUploadPresets ? this.#presetChoices : this.uploadPresets;
+    return list.map((p) => (typeof p === 'string' ? { name: p } : p));
+  }
+
+  async #loadPresets(): Promise<void> {
+    if (!this.getUploadPresets) return;
+    const found = await this.getUploadPresets();
+    this.#presetChoices = found.map((p) => (typeof p === 'string' ? { name: p } : p));
+    this.requestUpdate();
+  }
+
+  #cancelBatch(reason: BatchCancelReason, detail: string): void {
+    this.#cancelQueued = false;
+    const message = `${this.#strings.batchCancelled[reason]} ${detail}`;
+    this.uppy?.info(message, 'error', 8000);
+    const event = new SignetBatchCancelledEvent(reason, message);
+    this.dispatchEvent(event);
+  }
+
+  /** @internal Whether files may join the queue (or start uploading) under the options in force. */
+  admit(count: number): boolean {
+    const check = checkOptions(this.#options, count);
+    if (check.ok) return true;
+    // Uppy asks once per file; a batch gets one event.
+    if (!this.#cancelQueued) {
+      this.#cancelQueued = true;
+      queueMicrotask(() => this.#cancelBatch(check.reason, check.error.message));
+    }
+    return false;
   }
 
   /** @internal */
@@ -143,7 +307,8 @@ export class SignetUploader extends LitElement {
       height: this.height,
       restrictions: this.restrictions(),
       getBackend: () => this.backend ?? this.#defaultBackend(),
-      getParams: () => ({}),
+      getParams: (_file, index, count) => paramsFor(this.#options, index, count),
+      admit: (count) => this.admit(count),
     };
   }
 

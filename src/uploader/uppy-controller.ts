@@ -5,7 +5,7 @@ import type { FileSummary, UploadOutcome } from '../events/file-summary.js';
 import { SignetQueueCompleteEvent } from '../events/queue-complete.js';
 import { SignetUploadErrorEvent } from '../events/upload-error.js';
 import { SignetUploadSuccessEvent } from '../events/upload-success.js';
-import type { UploadApiResponse } from '../protocol/params.js';
+import type { UploadApiResponse, UploadParams } from '../protocol/params.js';
 import { statusOf } from './status.js';
 import type { RuntimeOptions, RuntimeRestrictions, UppyRuntime } from './uppy-runtime.js';
 
@@ -102,7 +102,8 @@ export class UppyController implements ReactiveController {
       if (!file) return;
       const body = response.body as unknown as UploadApiResponse;
       this.#outcomes.push({ status: 'success', file: summary(file), response: body });
-      this.host.dispatchEvent(new SignetUploadSuccessEvent(summary(file), body));
+      const params = (file.meta as { signetParams?: UploadParams }).signetParams ?? {};
+      this.host.dispatchEvent(new SignetUploadSuccessEvent(summary(file), body, params));
     });
     uppy.on('upload-error', (file, cause) => {
       if (!file) return;

@@ -23,7 +23,9 @@ export interface RuntimeOptions {
   height: number;
   restrictions: RuntimeRestrictions;
   getBackend(): UploadBackend;
-  getParams(file: UppyFile<Meta, Body>): UploadParams;
+  getParams(file: UppyFile<Meta, Body>, index: number, count: number): UploadParams;
+  /** Called before files join the queue and before a run starts; false refuses them. */
+  admit(count: number): boolean;
 }
 
 export interface UppyRuntime {
@@ -49,7 +51,12 @@ export function createRuntime(options: RuntimeOptions): UppyRuntime {
   if (!root.adoptedStyleSheets.includes(uppyStyleSheet()))
     root.adoptedStyleSheets = [...root.adoptedStyleSheets, uppyStyleSheet()];
   const unbridge = bridgeExternalForms(root);
-  const uppy = new Uppy<Meta, Body>({ autoProceed: false, restrictions: options.restrictions });
+  const uppy: Uppy<Meta, Body> = new Uppy<Meta, Body>({
+    autoProceed: false,
+    restrictions: options.restrictions,
+    onBeforeFileAdded: (): boolean => options.admit(uppy.getFiles().length + 1),
+    onBeforeUpload: (files): boolean => options.admit(Object.keys(files).length),
+  });
   uppy.use(ShadowDashboard, {
     target: options.target, // an Element: Uppy resolves selector strings against `document`, not our shadow root
     inline: options.inline,

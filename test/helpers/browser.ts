@@ -1,5 +1,5 @@
 // Helpers for browser tests: build files, mount the element, drive its file input like a person would.
-import { inject } from 'vitest';
+import { expect, inject } from 'vitest';
 import type { SignedParams, UploadParams } from '../../src/protocol/params.js';
 import type { SignetUploader } from '../../src/uploader/uploader.js';
 import '../../src/define.js';
@@ -7,7 +7,7 @@ import '../../src/define.js';
 export const server = () => inject('server');
 
 /** Deterministic bytes with every value 0–255 (and no text magic), `size` long. */
-export function bytes(size: number, seed = 1): Uint8Array {
+export function bytes(size: number, seed = 1): Uint8Array<ArrayBuffer> {
   const out = new Uint8Array(size);
   let x = seed >>> 0 || 1;
   for (let i = 0; i < size; i++) {
@@ -78,4 +78,10 @@ export function next<K extends keyof GlobalEventHandlersEventMap>(
 export async function listAssets(): Promise<{ public_id: string; bytes: number }[]> {
   const response = await fetch(`${server().url}/api/assets?limit=500`);
   return (await response.json()).resources;
+}
+
+/** Presses the Dashboard's Upload button once it has rendered. */
+export async function pressUpload(el: SignetUploader): Promise<void> {
+  await expect.poll(() => uploadButton(el)).not.toBeNull();
+  uploadButton(el)?.click();
 }

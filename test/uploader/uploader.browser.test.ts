@@ -7,10 +7,10 @@ import {
   listAssets,
   mount,
   next,
+  pressUpload,
   server,
   sha256,
   signWithServer,
-  uploadButton,
 } from '../helpers/browser.js';
 
 const mounted: HTMLElement[] = [];
@@ -25,12 +25,7 @@ async function uploader(attrs: Record<string, string> = {}) {
   return el;
 }
 
-async function pressUpload(el: Awaited<ReturnType<typeof uploader>>) {
-  await expect.poll(() => uploadButton(el)).not.toBeNull();
-  uploadButton(el)?.click();
-}
-
-async function deliveredBytes(url: string): Promise<Uint8Array> {
+async function deliveredBytes(url: string): Promise<Uint8Array<ArrayBuffer>> {
   const response = await fetch(url);
   expect(response.status).toBe(200);
   return new Uint8Array(await response.arrayBuffer());

@@ -1,0 +1,200 @@
+import { html, LitElement, nothing, type TemplateResult } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import { en, type SignetLocale } from '../locales/en.js';
+import { styles } from './advanced-options.styles.js';
+import { EMPTY_OPTIONS, type UploadOptions } from './options.js';
+import { checkFolder, checkPublicId, checkTags } from './rules.js';
+
+/** A choice in the upload preset list. */
+export interface PresetChoice {
+  name: string;
+  label?: string;
+}
+
+/**
+ * The advanced options panel of <signet-uploader>: public ID, tags, folder and upload preset, set before files are
+ * chosen. Values are checked as they are typed, by the same rules the server applies.
+ *
+ * @summary Advanced upload options (public ID, tags, folder, upload preset).
+ *
+ * @event {SignetOptionsInputEvent} signet-options-input - The person changed a value; `event.options` holds them all.
+ *
+ * @csspart lock-reason - The sentence that says why the panel is locked.
+ */
+export class SignetAdvancedOptions extends LitElement {
+  static override styles = styles;
+
+  /** The values shown. */
+  @property({ attribute: false }) options: UploadOptions = EMPTY_OPTIONS;
+
+  /** Locked while files wait in the queue: options apply to a whole batch. */
+  @property({ type: Boolean, reflect: true }) locked = false;
+
+  /** Show the folder field. */
+  @property({ type: Boolean, attribute: 'show-folder' }) showFolder = false;
+
+  /** Show the upload preset field. */
+  @property({ type: Boolean, attribute: 'show-upload-preset' }) showUploadPreset = false;
+
+  /** The presets a person may choose. */
+  @property({ attribute: false }) presets: readonly PresetChoice[] = [];
+
+  /** Tag suggestions for what has been typed so far. */
+  @property({ attribute: false }) getTags?: (prefix: string) => Promise<readonly string[]> | readonly string[];
+
+  /** Strings (see `locales/en.ts`). */
+  @property({ attribute: false }) strings: SignetLocale = en;
+
+  @state() private suggestions: readonly string[] = [];
+  @state() private tagDraft = '';
+
+  protected override render(): TemplateResult {
+    const s = this.strings.options;
+    const { options } = this;
+    const idCheck = options.publicId ? checkPublicId(options.publicId) : { ok: true as const };
+    const folderCheck = checkFolder(options.folder);
+    const tagCheck = this.tagDraft ? checkTags([this.tagDraft]) : checkTags(options.tags);
+    return html`<fieldset ?disabled=${this.locked}>
+      <legend>${s.legend}</legend>
+      ${this.locked ? html`<p part="lock-reason" role="status">${s.lockedReason}</p>` : nothing}
+      <div class="field">
+        <label for="public-id">${s.publicId}</label>
+        <input
+          id="public-id"
+          name="public_id"
+          autocomplete="off"
+          .value=${options.publicId}
+          aria-invalid=${idCheck.ok ? 'false' : 'true'}
+          aria-describedby="public-id-error"
+          @input=${(e: Event) => this.#change({ publicId: (e.target as HTMLInputElement).value.trim() })}
+        />
+        <span id="public-id-error" class="error" role="alert">${idCheck.ok ? '' : idCheck.error.message}</span>
+      </div>
+      <div class="field">
+        <label for="tags">${s.tags}</label>
+        <ul class="chips" aria-label=${s.tags}>
+          ${options.tags.map(
+            (tag) => html`<li>
+              <span>${tag}</span>
+              <button type="button" aria-label=${s.removeTag.replace('{tag}', tag)} @click=${() => this.#removeTag(tag)}>
+                ×
+              </button>
+            </li>`,
+          )}
+        </ul>
+        <input
+          id="tags"
+          name="tags"
+          list="tag-suggestions"
+          autocomplete="off"
+          placeholder=${s.tagsPlaceholder}
+          .value=${this.tagDraft}
+          aria-invalid=${tagCheck.ok ? 'false' : 'true'}
+          aria-describedby="tags-error"
+          @input=${this.#onTagInput}
+          @keydown=${this.#onTagKey}
+          @change=${this.#onTagChange}
+        />
+        <datalist id="tag-suggestions">${this.suggestions.map((t) => html`<option value=${t}></option>`)}</datalist>
+        <span id="tags-error" class="error" role="alert">${tagCheck.ok ? '' : tagCheck.error.message}</span>
+      </div>
+      ${
+        this.showFolder
+          ? html`<div class="field">
+              <label for="folder">${s.folder}</label>
+              <input
+                id="folder"
+                name="folder"
+                autocomplete="off"
+                .value=${options.folder}
+                aria-invalid=${folderCheck.ok ? 'false' : 'true'}
+                aria-describedby="folder-error"
+                @input=${(e: Event) => this.#change({ folder: (e.target as HTMLInputElement).value.trim() })}
+              />
+              <span id="folder-error" class="error" role="alert">${folderCheck.ok ? '' : folderCheck.error.message}</span>
+            </div>`
+          : nothing
+      }
+      ${
+        this.showUploadPreset
+          ? html`<div class="field">
+              <label for="upload-preset">${s.uploadPreset}</label>
+              <select
+                id="upload-preset"
+                name="upload_preset"
+                @change=${(e: Event) => this.#change({ uploadPreset: (e.target as HTMLSelectElement).value })}
+              >
+                <option value="" ?selected=${!options.uploadPreset}>${s.noPreset}</option>
+                ${this.presets.map(
+                  (p) =>
+                    html`<option value=${p.name} ?selected=${p.name === options.uploadPreset}>${p.label ?? p.name}</option>`,
+                )}
+              </select>
+            </div>`
+          : nothing
+      }
+    </fieldset>`;
+  }
+
+  #change(patch: Partial<UploadOptions>): void {
+    this.options = { ...this.options, ...patch };
+    this.dispatchEvent(new SignetOptionsInputEvent(this.options));
+  }
+
+  #addTag(raw: string): void {
+    const tag = raw.trim();
+    this.tagDraft = '';
+    if (!tag || this.options.tags.includes(tag)) return;
+    if (!checkTags([tag]).ok) {
+      this.tagDraft = raw;
+      return;
+    }
+    this.#change({ tags: [...this.options.tags, tag] });
+  }
+
+  #removeTag(tag: string): void {
+    this.#change({ tags: this.options.tags.filter((t) => t !== tag) });
+  }
+
+  #onTagInput = async (event: Event) => {
+    const value = (event.target as HTMLInputElement).value;
+    // A typed comma ends a tag, as in most chip inputs (a comma can never be part of a tag).
+    if (value.includes(',')) {
+      for (const part of value.split(',').slice(0, -1)) this.#addTag(part);
+      this.tagDraft = value.split(',').at(-1) ?? '';
+      return;
+    }
+    this.tagDraft = value;
+    if (this.getTags && value.trim()) {
+      const prefix = value.trim();
+      const found = await this.getTags(prefix);
+      if (this.tagDraft.trim() === prefix) this.suggestions = found.filter((t) => !this.options.tags.includes(t));
+    }
+  };
+
+  #onTagKey = (event: KeyboardEvent) => {
+    if (event.key === 'Enter') {
+      event.preventDefault();
+      this.#addTag((event.target as HTMLInputElement).value);
+    } else if (event.key === 'Backspace' && !this.tagDraft && this.options.tags.length) {
+      this.#removeTag(this.options.tags.at(-1) as string);
+    }
+  };
+
+  // Picking a suggestion from the datalist fires `change` with the full value.
+  #onTagChange = (event: Event) => {
+    const value = (event.target as HTMLInputElement).value;
+    if (this.suggestions.includes(value.trim())) this.#addTag(value);
+  };
+}
+
+/** Internal: the panel tells its uploader about an edit; the uploader re-emits it as `signet-options-change`. */
+export class SignetOptionsInputEvent extends Event {
+  static readonly eventName = 'signet-options-input';
+  readonly options: UploadOptions;
+
+  constructor(options: UploadOptions) {
+    super(SignetOptionsInputEvent.eventName, { bubbles: true, composed: false });
+    this.options = options;
+  }
+}

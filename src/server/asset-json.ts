@@ -1,0 +1,46 @@
+/**
+ * An asset record as the Upload API's JSON: what the upload endpoint answers and the asset list shows.
+ */
+import type { UploadApiResponse } from '../protocol/params.js';
+import type { AssetRecord } from './catalog/catalog.js';
+import { responseSignature } from './signing.js';
+
+export interface JsonContext {
+  publicUrl: string;
+  apiKey: string;
+  apiSecret: string;
+}
+
+/** `<publicUrl>/<cloud>/<type>/upload/v<version>/<public id>.<format>`; raw public IDs already end in theirs. */
+export function deliveryUrl(publicUrl: string, record: AssetRecord): string {
+  const suffix = record.resourceType !== 'raw' && record.format ? `.${record.format}` : '';
+  return `${publicUrl}/${record.cloud}/${record.resourceType}/upload/v${record.version}/${record.publicId}${suffix}`;
+}
+
+export function toUploadResponse(record: AssetRecord, ctx: JsonContext): UploadApiResponse {
+  const url = deliveryUrl(ctx.publicUrl, record);
+  return {
+    asset_id: record.assetId,
+    public_id: record.publicId,
+    version: record.version,
+    version_id: record.versionId,
+    signature: responseSignature(record.publicId, record.version, ctx.apiSecret),
+    ...(record.width !== null && record.height !== null ? { width: record.width, height: record.height } : {}),
+    format: record.format,
+    resource_type: record.resourceType,
+    created_at: record.createdAt,
+    tags: record.tags,
+    ...(Object.keys(record.context).length > 0 ? { context: { custom: record.context } } : {}),
+    bytes: record.bytes,
+    type: 'upload',
+    etag: record.etag,
+    placeholder: false,
+    url,
+    secure_url: url,
+    folder: record.folder,
+    asset_folder: record.assetFolder,
+    display_name: record.displayName,
+    original_filename: record.originalFilename,
+    api_key: ctx.apiKey,
+  };
+}

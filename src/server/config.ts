@@ -1,0 +1,166 @@
+/**
+ * Server configuration: one grouped defaults object, then a JSON config file, then environment variables, then
+ * explicit options, each layer deep-merged over the previous one.
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+export interface AuthUser {
+  id: string;
+  role: 'admin' | 'contributor';
+}
+
+export interface ServerConfig {
+  server: {
+    host: string;
+    port: number;
+    /** Where credentials, the catalogue, stored objects and temp files live; created on first start. */
+    dataDir: string;
+    /** When set, GET serves files from this folder at `/` (the demo page). */
+    staticDir: string | null;
+  };
+  /** Base of delivery URLs and the `upload_url` the demo reads; null = the listening URL. */
+  publicUrl: string | null;
+  signing: {
+    /** How long a signature stays valid after its `timestamp` (Cloudinary: one hour). */
+    windowSeconds: number;
+    /** Tolerated clock skew for timestamps in the future. */
+    futureSkewSeconds: number;
+    /** Refuse a signature used a second time (the official SDKs never reuse one on purpose). */
+    replayProtection: boolean;
+  };
+  limits: {
+    maxFileSize: number;
+    maxFields: number;
+    maxFieldSize: number;
+    /** A chunked upload idle for longer than this is expired and swept. */
+    chunkTtlSeconds: number;
+    /** JSON bodies of the signing endpoint. */
+    maxJsonBody: number;
+  };
+  /** Bearer/cookie tokens of the signing endpoint. Empty = demo mode: the generated `demo_token` is an admin. */
+  users: Record<string, AuthUser>;
+  cors: {
+    /** Origins whose pages may call the signing endpoint with cookies; echoed with credentials. */
+    origins: string[];
+  };
+  /** Explicit credentials; whatever is missing comes from `<dataDir>/credentials.json` (generated once). */
+  credentials: { cloud_name?: string; api_key?: string; api_secret?: string };
+}
+
+export type DeepPartial<T> = T extends readonly unknown[]
+  ? T
+  : T extends object
+    ? { [K in keyof T]?: DeepPartial<T[K]> }
+    : T;
+
+const GiB = 1024 ** 3;
+
+export const DEFAULT_CONFIG = {
+  server: { host: '127.0.0.1', port: 8787, dataDir: './.data', staticDir: null },
+  publicUrl: null,
+  signing: { windowSeconds: 3600, futureSkewSeconds: 60, replayProtection: true },
+  limits: {
+    maxFileSize: 2 * GiB,
+    maxFields: 64,
+    maxFieldSize: 64 * 1024,
+    chunkTtlSeconds: 3600,
+    maxJsonBody: 16 * 1024,
+  },
+  users: {},
+  cors: { origins: [] },
+  credentials: {},
+} satisfies ServerConfig;
+
+export const ENV_VARS = {
+  host: 'SIGNET_HOST',
+  port: 'SIGNET_PORT',
+  dataDir: 'SIGNET_DATA_DIR',
+  config: 'SIGNET_CONFIG',
+} as const;
+
+export interface ConfigSources {
+  configFile?: string | undefined;
+  env?: Readonly<Record<string, string | undefined>>;
+  overrides?: DeepPartial<ServerConfig> | undefined;
+}
+
+/** Resolves the configuration: defaults < config file < env < overrides. Throws on an unreadable file or bad value. */
+export function loadConfig(sources: ConfigSources = {}): ServerConfig {
+  const env = sources.env ?? {};
+  const file = sources.configFile ?? env[ENV_VARS.config];
+  const layers: DeepPartial<ServerConfig>[] = [];
+  if (file) layers.push(readConfigFile(file));
+  layers.push(configFromEnv(env));
+  if (sources.overrides) layers.push(sources.overrides);
+  const defaults: ServerConfig = structuredClone(DEFAULT_CONFIG);
+  const config = layers.reduce<ServerConfig>((acc, layer) => merge<ServerConfig>(acc, layer), defaults);
+  return validate(config);
+}
+
+function readConfigFile(file: string): DeepPartial<ServerConfig> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(resolve(file), 'utf8'));
+  } catch (cause) {
+    throw new Error(`Cannot read the config file ${file}: ${(cause as Error).message}`, { cause });
+  }
+  if (!isPlainObject(parsed)) throw new Error(`The config file ${file} must hold a JSON object.`);
+  return parsed as DeepPartial<ServerConfig>;
+}
+
+function configFromEnv(env: Readonly<Record<string, string | undefined>>): DeepPartial<ServerConfig> {
+  const server: DeepPartial<ServerConfig['server']> = {};
+  const host = env[ENV_VARS.host];
+  const port = env[ENV_VARS.port];
+  const dataDir = env[ENV_VARS.dataDir];
+  if (host) server.host = host;
+  if (port) server.port = parsePort(port, ENV_VARS.port);
+  if (dataDir) server.dataDir = dataDir;
+  return { server };
+}
+
+export function parsePort(value: string, what: string): number {
+  if (!/^\d{1,5}$/.test(value) || Number(value) > 65535)
+    throw new Error(`${what} must be a port number, got "${value}".`);
+  return Number(value);
+}
+
+function validate(config: ServerConfig): ServerConfig {
+  const integers: [name: string, value: number, min: number][] = [
+    ['signing.windowSeconds', config.signing.windowSeconds, 1],
+    ['signing.futureSkewSeconds', config.signing.futureSkewSeconds, 0],
+    ['limits.maxFileSize', config.limits.maxFileSize, 0],
+    ['limits.maxFields', config.limits.maxFields, 1],
+    ['limits.maxFieldSize', config.limits.maxFieldSize, 1],
+    ['limits.chunkTtlSeconds', config.limits.chunkTtlSeconds, 1],
+    ['limits.maxJsonBody', config.limits.maxJsonBody, 1],
+  ];
+  for (const [name, value, min] of integers) {
+    if (!Number.isSafeInteger(value) || value < min) throw new Error(`Config ${name} must be an integer ≥ ${min}.`);
+  }
+  if (!Number.isInteger(config.server.port) || config.server.port < 0 || config.server.port > 65535)
+    throw new Error('Config server.port must be a port number.');
+  if (!Array.isArray(config.cors.origins)) throw new Error('Config cors.origins must be a list of origins.');
+  for (const [token, user] of Object.entries(config.users)) {
+    if (token.length < 16) throw new Error('Config users: every token must be at least 16 characters.');
+    if (!user || typeof user.id !== 'string' || (user.role !== 'admin' && user.role !== 'contributor'))
+      throw new Error('Config users: every user needs an `id` and a `role` of "admin" or "contributor".');
+  }
+  return config;
+}
+
+/** Deep merge of plain objects; arrays and scalars replace; `undefined` leaves the base value. */
+function merge<T>(base: T, layer: DeepPartial<T> | undefined): T {
+  if (!isPlainObject(base) || !isPlainObject(layer)) return (layer === undefined ? base : layer) as T;
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(layer)) {
+    if (value === undefined) continue;
+    out[key] = merge(out[key], value as DeepPartial<unknown>);
+  }
+  return out as T;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,86 @@
+/**
+ * `POST /api/sign`: a logged-in page asks the server to sign the upload parameters it is about to send.
+ * Bearer-token callers may come from any origin; cookie (ambient) callers only from this origin or a configured
+ * one, and only configured origins get credentialed CORS.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { UploadError } from '../../errors.js';
+import type { SignedParams } from '../../protocol/params.js';
+import { nowSeconds, type ServerContext } from '../context.js';
+import { header, mediaType, readBody, sendJson } from '../http.js';
+import type { Route } from '../router.js';
+import { toSignableParams } from '../sign-request.js';
+import { sign } from '../signing.js';
+
+export function signRoute(ctx: ServerContext): Route {
+  return {
+    pattern: /^\/api\/sign\/?$/,
+    methods: ['POST', 'OPTIONS'],
+    async handle(req, res) {
+      const origin = header(req, 'origin');
+      const trusted = origin !== '' && ctx.config.cors.origins.includes(origin);
+      setCors(res, origin, trusted);
+      if (req.method === 'OPTIONS') return preflight(res);
+
+      const user = await ctx.authenticate(req);
+      if (!user) throw new UploadError('UNAUTHENTICATED', 'Sign in to upload.');
+      if (!isBearer(req) && !trusted && !isSameOrigin(req, origin, ctx.publicUrl))
+        throw new UploadError('CSRF_FAILED', 'Cross-site request refused.');
+      if (mediaType(req) !== 'application/json')
+        throw new UploadError('BAD_REQUEST', 'Send the parameters to sign as application/json.');
+
+      const body = parseJson(await readBody(req, ctx.config.limits.maxJsonBody));
+      const params = toSignableParams(body, { ...ctx.config.signing, nowSeconds: nowSeconds(ctx) });
+      const answer: SignedParams = {
+        signature: sign(params, ctx.credentials.api_secret),
+        timestamp: Number(params.timestamp),
+        api_key: ctx.credentials.api_key,
+        signature_algorithm: 'sha1',
+      };
+      sendJson(res, 200, answer);
+    },
+  };
+}
+
+function setCors(res: ServerResponse, origin: string, trusted: boolean): void {
+  res.setHeader('Vary', 'Origin');
+  if (trusted) {
+    res.setHeader('Access-Control-Allow-Origin', origin);
+    res.setHeader('Access-Control-Allow-Credentials', 'true');
+  } else {
+    // Any page may call with a bearer token; without the credentials header no browser sends it cookies.
+    res.setHeader('Access-Control-Allow-Origin', '*');
+  }
+}
+
+function preflight(res: ServerResponse): void {
+  res.writeHead(204, {
+    'Access-Control-Allow-Methods': 'POST, OPTIONS',
+    'Access-Control-Allow-Headers': 'Content-Type, Authorization',
+    'Access-Control-Max-Age': '600',
+  });
+  res.end();
+}
+
+function isBearer(req: IncomingMessage): boolean {
+  return /^Bearer\s/i.test(header(req, 'authorization'));
+}
+
+/**
+ * The page's origin is this server's (by the Host it called, or the public URL). Without an Origin header only a
+ * browser's own same-origin marker counts: a form post from elsewhere never passes.
+ */
+function isSameOrigin(req: IncomingMessage, origin: string, publicUrl: string): boolean {
+  if (origin === '') return header(req, 'sec-fetch-site') === 'same-origin';
+  const parsed = URL.parse(origin);
+  if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) return false;
+  return parsed.host === header(req, 'host') || parsed.origin === URL.parse(publicUrl)?.origin;
+}
+
+function parseJson(body: Buffer): unknown {
+  try {
+    return JSON.parse(body.toString('utf8'));
+  } catch {
+    throw new UploadError('BAD_REQUEST', 'The request body is not valid JSON.');
+  }
+}

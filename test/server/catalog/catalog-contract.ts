@@ -1,0 +1,127 @@
+// The conformance suite every Catalog adapter must pass (SQLite today; PostgreSQL next).
+import { randomBytes } from 'node:crypto';
+import { describe, expect, onTestFinished, test } from 'vitest';
+import type { AssetRecord, Catalog } from '../../../src/server/catalog/catalog.js';
+
+export function sampleRecord(overrides: Partial<AssetRecord> = {}): AssetRecord {
+  return {
+    cloud: 'signet-test',
+    resourceType: 'image',
+    type: 'upload',
+    publicId: 'albums/photo',
+    assetId: randomBytes(16).toString('hex'),
+    version: 1764230000,
+    versionId: randomBytes(16).toString('hex'),
+    format: 'png',
+    bytes: 1234,
+    width: 40,
+    height: 30,
+    etag: randomBytes(16).toString('hex'),
+    storageKey: randomBytes(16).toString('hex'),
+    originalFilename: 'Été (1)',
+    displayName: 'photo',
+    folder: 'albums',
+    assetFolder: 'albums',
+    tags: ['sea', 'sun ☀'],
+    context: { alt: 'A beach', caption: 'a=b|c' },
+    createdAt: '2025-11-27T06:00:00Z',
+    status: 'active',
+    ...overrides,
+  };
+}
+
+export function describeCatalogContract(name: string, factory: () => Promise<Catalog>): void {
+  describe(`Catalog contract: ${name}`, () => {
+    async function open(): Promise<Catalog> {
+      const catalog = await factory();
+      onTestFinished(() => catalog.close());
+      return catalog;
+    }
+
+    test('inserts a record and gets it back whole', async () => {
+      const catalog = await open();
+      const record = sampleRecord();
+      expect(await catalog.insert(record)).toBe(true);
+      expect(await catalog.get(record)).toEqual(record);
+    });
+
+    test('insert is create-only: a taken key returns false and keeps the first record', async () => {
+      const catalog = await open();
+      const first = sampleRecord();
+      await catalog.insert(first);
+      expect(await catalog.insert(sampleRecord({ etag: 'other' }))).toBe(false);
+      expect(await catalog.get(first)).toEqual(first);
+    });
+
+    test('keys are cloud + resource type + public ID', async () => {
+      const catalog = await open();
+      await catalog.insert(sampleRecord());
+      expect(await catalog.get({ cloud: 'signet-test', resourceType: 'video', publicId: 'albums/photo' })).toBeNull();
+      expect(await catalog.get({ cloud: 'other', resourceType: 'image', publicId: 'albums/photo' })).toBeNull();
+      expect(await catalog.get({ cloud: 'signet-test', resourceType: 'image', publicId: 'albums/PHOTO' })).toBeNull();
+      expect(await catalog.insert(sampleRecord({ resourceType: 'raw' }))).toBe(true);
+    });
+
+    test('replace returns the previous record and always moves the version forward', async () => {
+      const catalog = await open();
+      const first = sampleRecord();
+      await catalog.insert(first);
+      const same = await catalog.replace(sampleRecord({ version: first.version, etag: 'second' }));
+      expect(same.previous).toEqual(first);
+      expect(same.record.version).toBe(first.version + 1);
+      expect(await catalog.get(first)).toEqual(same.record);
+
+      const later = await catalog.replace(sampleRecord({ version: first.version + 100, etag: 'third' }));
+      expect(later.record.version).toBe(first.version + 100);
+      expect(later.previous?.etag).toBe('second');
+    });
+
+    test('replace of a missing key inserts it', async () => {
+      const catalog = await open();
+      const record = sampleRecord();
+      expect(await catalog.replace(record)).toEqual({ record, previous: null });
+    });
+
+    test('lists one cloud newest first (a replaced asset counts as new), page by page', async () => {
+      const catalog = await open();
+      for (const id of ['a', 'b', 'c', 'd', 'e']) await catalog.insert(sampleRecord({ publicId: id }));
+      await catalog.insert(sampleRecord({ publicId: 'elsewhere', cloud: 'other' }));
+      await catalog.replace(sampleRecord({ publicId: 'b' }));
+
+      const ids: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await catalog.list({ cloud: 'signet-test', cursor, limit: 2 });
+        expect(page.records.length).toBeLessThanOrEqual(2);
+        ids.push(...page.records.map((record) => record.publicId));
+        cursor = page.nextCursor;
+      } while (cursor);
+      expect(ids).toEqual(['b', 'e', 'd', 'c', 'a']);
+    });
+
+    test('an exact last page has no next cursor; an empty catalogue lists nothing', async () => {
+      const catalog = await open();
+      expect(await catalog.list({ cloud: 'signet-test', limit: 10 })).toEqual({ records: [] });
+      await catalog.insert(sampleRecord({ publicId: 'a' }));
+      await catalog.insert(sampleRecord({ publicId: 'b' }));
+      expect((await catalog.list({ cloud: 'signet-test', limit: 2 })).nextCursor).toBeUndefined();
+    });
+
+    test('refuses a cursor it did not make with PARAM_INVALID', async () => {
+      const catalog = await open();
+      await expect(catalog.list({ cloud: 'signet-test', cursor: 'not-a-cursor', limit: 2 })).rejects.toMatchObject({
+        code: 'PARAM_INVALID',
+      });
+    });
+
+    test('records a signature once until it is purged after expiry', async () => {
+      const catalog = await open();
+      expect(await catalog.useSignature('abc123', 1000)).toBe(true);
+      expect(await catalog.useSignature('abc123', 1000)).toBe(false);
+      expect(await catalog.useSignature('ABC123', 1000)).toBe(false);
+      expect(await catalog.purgeSignatures(1000)).toBe(0);
+      expect(await catalog.purgeSignatures(1001)).toBe(1);
+      expect(await catalog.useSignature('abc123', 2000)).toBe(true);
+    });
+  });
+}
