@@ -1,7 +1,7 @@
 import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
 import { chromiumArgs, chromiumPath } from './scripts/chromium.mjs';
-import { tempFileCount } from './test/helpers/commands.js';
+import { makePdf, tempFileCount } from './test/helpers/commands.js';
 
 // Three projects, one per kind of test: Node (server, pure modules), browser (the element in real Chromium),
 // e2e (playwright driving the built demo like a person).
@@ -34,7 +34,7 @@ export default defineConfig({
             headless: true,
             provider: playwright({ launchOptions: { executablePath: chromiumPath(), args: chromiumArgs } }),
             instances: [{ browser: 'chromium' }],
-            commands: { tempFileCount },
+            commands: { tempFileCount, makePdf },
           },
         },
       },

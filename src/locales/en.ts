@@ -30,6 +30,10 @@ export const en = {
     ABORTED: 'The upload was cancelled.',
     RESTRICTED: 'This file cannot be added.',
     UNKNOWN: 'The upload failed ({status}).',
+    PDF_ENCRYPTED:
+      'This PDF is protected by a password, which we cannot accept. Open it, save or print it as a PDF without a password, then upload that copy.',
+    PDF_UNREADABLE:
+      'This PDF could not be read; it may be damaged. Save it again from the program that made it and retry.',
   },
 } as const;
 

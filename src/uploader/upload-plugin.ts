@@ -6,6 +6,7 @@
 import { BasePlugin, type Body, EventManager, type Meta, type Uppy, type UppyFile } from '@uppy/core';
 import { filterFilesToEmitUploadStarted, filterFilesToUpload } from '@uppy/core/utils';
 import type { UploadBackend } from '../backends/backend.js';
+import { precheckFile } from '../content/precheck.js';
 import { UploadError } from '../errors.js';
 import type { UploadApiResponse, UploadParams } from '../protocol/params.js';
 
@@ -16,6 +17,10 @@ export interface SignetUploadPluginOptions {
   getParams(file: UppyFile<Meta, Body>, index: number, count: number): UploadParams;
   /** Files sent at once. */
   limit: number;
+  /** Words for an error, in the page's language (errors with a code the locale knows get its message). */
+  localize(error: UploadError): UploadError;
+  /** A chosen file failed the browser-side checks: say so at once, before any upload. */
+  onRefused(file: UppyFile<Meta, Body>, error: UploadError): void;
 }
 
 export class SignetUploadPlugin<M extends Meta, B extends Body> extends BasePlugin<SignetUploadPluginOptions, M, B> {
@@ -25,16 +30,49 @@ export class SignetUploadPlugin<M extends Meta, B extends Body> extends BasePlug
     this.type = 'uploader';
   }
 
+  /** Browser-side checks per file, started when the file is added, awaited before its upload. */
+  #prechecks = new Map<string, Promise<UploadError | undefined>>();
+
   override install(): void {
     this.uppy.addUploader(this.#handleUpload);
+    this.uppy.on('file-added', this.#onFileAdded);
+    this.uppy.on('file-removed', this.#onFileRemoved);
   }
 
   override uninstall(): void {
     this.uppy.removeUploader(this.#handleUpload);
+    this.uppy.off('file-added', this.#onFileAdded);
+    this.uppy.off('file-removed', this.#onFileRemoved);
   }
 
+  #onFileAdded = (file: UppyFile<M, B>) => {
+    if (file.isRemote || !(file.data instanceof Blob)) return;
+    const check = precheckFile(file.data).then(
+      (error) => (error ? this.opts.localize(error) : undefined),
+      () => undefined, // an unreadable local file is the server's to judge
+    );
+    this.#prechecks.set(file.id, check);
+    void check.then((error) => {
+      const current = error && this.uppy.getFile(file.id);
+      if (!current) return;
+      this.uppy.setFileState(file.id, { error: error.message } as Partial<UppyFile<M, B>>);
+      this.opts.onRefused(current as UppyFile<Meta, Body>, error);
+    });
+  };
+
+  #onFileRemoved = (file: UppyFile<M, B>) => {
+    this.#prechecks.delete(file.id);
+  };
+
   #handleUpload = async (fileIDs: string[]): Promise<void> => {
-    const files = filterFilesToUpload(this.uppy.getFilesByIds(fileIDs));
+    const chosen = this.uppy.getFilesByIds(fileIDs);
+    // Files the browser-side checks refused carry their error and are skipped by Uppy's filter; report them as
+    // failed in this run, so the run's outcome counts every file the person chose.
+    for (const file of chosen) {
+      const refused = file.error ? await this.#prechecks.get(file.id) : undefined;
+      if (refused) this.uppy.emit('upload-error', file, refused);
+    }
+    const files = filterFilesToUpload(chosen);
     this.uppy.emit('upload-start', filterFilesToEmitUploadStarted(files));
     // Parameters are fixed for the whole run before the first request, so counter suffixes follow the added order.
     const queue = files.map((file, i) => ({
@@ -54,6 +92,8 @@ export class SignetUploadPlugin<M extends Meta, B extends Body> extends BasePlug
     events.onFileRemove(file.id, () => controller.abort());
     events.onCancelAll(file.id, () => controller.abort());
     try {
+      const refused = await this.#prechecks.get(file.id);
+      if (refused) throw refused;
       const response = await this.opts.getBackend().upload({
         file: file.data as Blob,
         name: file.name ?? 'file',
@@ -76,10 +116,11 @@ export class SignetUploadPlugin<M extends Meta, B extends Body> extends BasePlug
       });
     } catch (cause) {
       if (controller.signal.aborted) return;
-      const error =
+      const error = this.opts.localize(
         cause instanceof UploadError
           ? cause
-          : new UploadError('INTERNAL', cause instanceof Error ? cause.message : String(cause), { cause });
+          : new UploadError('INTERNAL', cause instanceof Error ? cause.message : String(cause), { cause }),
+      );
       this.uppy.emit('upload-error', this.uppy.getFile(file.id), error);
     } finally {
       events.remove();

@@ -249,6 +249,14 @@ export class SignetUploader extends LitElement {
       void this.#loadPresets();
   }
 
+  /** The locale's words for codes it knows (so server and browser say the same thing, in the page's language). */
+  #localize(error: UploadError): UploadError {
+    const words = (this.#strings.errors as Record<string, string>)[error.code];
+    return words && !error.message.startsWith(words)
+      ? new UploadError(error.code, words, { cause: error, status: error.status })
+      : error;
+  }
+
   #setOption<K extends keyof UploadOptions>(key: K, value: UploadOptions[K]): void {
     const old = this.#options[key];
     if (old === value) return;
@@ -309,6 +317,8 @@ export class SignetUploader extends LitElement {
       getBackend: () => this.backend ?? this.#defaultBackend(),
       getParams: (_file, index, count) => paramsFor(this.#options, index, count),
       admit: (count) => this.admit(count),
+      localize: (error) => this.#localize(error),
+      onRefused: (file, error) => this.uppy?.info(`${file.name}: ${error.message}`, 'error', 10_000),
     };
   }
 

@@ -95,7 +95,9 @@ export class UppyController implements ReactiveController {
       this.host.status = statusOf(uppy.getFiles());
     };
     uppy.on('state-update', update);
-    uppy.on('upload', () => {
+    // One person-visible run can be several Uppy uploads (Uppy retries failed files first, then starts the new
+    // ones, and fires `complete` once): outcomes gather until `complete`, and a cancel drops them.
+    uppy.on('cancel-all', () => {
       this.#outcomes = [];
     });
     uppy.on('upload-success', (file, response) => {

@@ -6,6 +6,7 @@ import Uppy, { type Body, type Meta, type UppyFile } from '@uppy/core';
 import coreCss from '@uppy/core/css/style.min.css?inline';
 import dashboardCss from '@uppy/dashboard/css/style.min.css?inline';
 import type { UploadBackend } from '../backends/backend.js';
+import type { UploadError } from '../errors.js';
 import type { UploadParams } from '../protocol/params.js';
 import { bridgeExternalForms, ShadowDashboard } from './shadow-dashboard.js';
 import { SignetUploadPlugin } from './upload-plugin.js';
@@ -24,6 +25,8 @@ export interface RuntimeOptions {
   restrictions: RuntimeRestrictions;
   getBackend(): UploadBackend;
   getParams(file: UppyFile<Meta, Body>, index: number, count: number): UploadParams;
+  localize(error: UploadError): UploadError;
+  onRefused(file: UppyFile<Meta, Body>, error: UploadError): void;
   /** Called before files join the queue and before a run starts; false refuses them. */
   admit(count: number): boolean;
 }
@@ -66,7 +69,13 @@ export function createRuntime(options: RuntimeOptions): UppyRuntime {
     disablePageScrollWhenModalOpen: false,
     closeModalOnClickOutside: true,
   });
-  uppy.use(SignetUploadPlugin, { getBackend: options.getBackend, getParams: options.getParams, limit: 3 });
+  uppy.use(SignetUploadPlugin, {
+    getBackend: options.getBackend,
+    getParams: options.getParams,
+    localize: options.localize,
+    onRefused: options.onRefused,
+    limit: 3,
+  });
   const dashboard = uppy.getPlugin('Dashboard') as unknown as ShadowDashboard<Meta, Body>;
   return {
     uppy,
