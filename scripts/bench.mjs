@@ -96,6 +96,7 @@ async function sampled(fn) {
   }
 }
 
+const idleRss = rssMiB();
 const browser = await chromium.launch({ executablePath: chrome ?? chromiumPath(), args: chromiumArgs });
 const page = await browser.newPage();
 await page.goto(url);
@@ -178,14 +179,16 @@ for (const [name, list] of Object.entries(samples)) {
     ratio_to_baseline: +(baseline / seconds).toFixed(2),
     server_rss_growth_mib: +median(list.map((s) => s.rssPeak - s.rssBefore)).toFixed(1),
     server_rss_peak_mib: +median(list.map((s) => s.rssPeak)).toFixed(1),
+    server_rss_growth_from_idle_mib: +(Math.max(...list.map((s) => s.rssPeak)) - idleRss).toFixed(1),
   };
 }
-console.log(`\nupload of ${size / MiB} MiB from a file-backed File, ${rounds} rounds (+1 warm-up), medians:`);
+console.log(`\nserver RSS when idle, before any upload: ${idleRss.toFixed(1)} MiB`);
+console.log(`upload of ${size / MiB} MiB from a file-backed File, ${rounds} rounds (+1 warm-up), medians:`);
 console.table(throughput);
 await mkdir('.bench', { recursive: true });
 await writeFile(
   '.bench/results.json',
-  JSON.stringify({ date: new Date().toISOString(), size, rounds, sizes, throughput }, null, 2),
+  JSON.stringify({ date: new Date().toISOString(), size, rounds, sizes, idleRss, throughput }, null, 2),
 );
 await rm(work, { recursive: true, force: true });
 if (eager > EAGER_BUDGET_KIB * KiB) {
