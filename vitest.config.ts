@@ -21,7 +21,16 @@ export default defineConfig({
       {
         // A cold run (CI) must not re-optimize mid-run ("Vite unexpectedly reloaded a test").
         optimizeDeps: {
-          include: ['lit', 'lit/decorators.js', '@uppy/core', '@uppy/core/utils', '@uppy/dashboard'],
+          include: [
+            'lit',
+            'lit/decorators.js',
+            '@uppy/core',
+            '@uppy/core/utils',
+            '@uppy/core/companion-client',
+            '@uppy/dashboard',
+            '@uppy/url',
+            '@uppy/dropbox',
+          ],
         },
         test: {
           name: 'browser',

@@ -16,4 +16,20 @@ export interface UploadTask {
  */
 export interface UploadBackend {
   upload(task: UploadTask): Promise<UploadApiResponse>;
+  /**
+   * For files a server fetches on our behalf (Companion: Web URL, Dropbox): where to POST them and the signed form
+   * fields to send with them. Backends without it cannot take remote files.
+   */
+  remoteTarget?(task: RemoteTask): Promise<RemoteTarget>;
+}
+
+export interface RemoteTask {
+  name: string;
+  params: UploadParams;
+  signal: AbortSignal;
+}
+
+export interface RemoteTarget {
+  endpoint: string;
+  fields: Record<string, string>;
 }

@@ -6,7 +6,7 @@ import {
   type UploadApiResponse,
   type UploadParams,
 } from '../protocol/params.js';
-import type { UploadBackend, UploadTask } from './backend.js';
+import type { RemoteTarget, RemoteTask, UploadBackend, UploadTask } from './backend.js';
 import type { Signer } from './signer.js';
 import { errorFromBody } from './signer.js';
 import { postForm, type XhrResult } from './xhr.js';
@@ -57,7 +57,12 @@ export class CloudinaryBackend implements UploadBackend {
     }
   }
 
-  async #sign(task: UploadTask): Promise<Authorized> {
+  /** Companion POSTs the remote file itself, as one request, with these signed fields (never chunked). */
+  async remoteTarget(task: RemoteTask): Promise<RemoteTarget> {
+    return { endpoint: this.endpoint, fields: this.#fields(await this.#sign(task)) };
+  }
+
+  async #sign(task: RemoteTask): Promise<Authorized> {
     const base: UploadParams = { ...task.params, source: this.options.source };
     const params: UploadParams = { ...base, timestamp: unusedTimestamp(stringToSign(base)) };
     return { params, signed: await this.options.sign(params, task.signal) };
@@ -112,18 +117,24 @@ export class CloudinaryBackend implements UploadBackend {
   }
 
   /** The form fields: exactly the parameters that were signed, with the signing endpoint's timestamp. */
-  #form({ params, signed }: Authorized): FormData {
-    const form = new FormData();
+  #fields({ params, signed }: Authorized): Record<string, string> {
+    const fields: Record<string, string> = {};
     for (const [name, value] of Object.entries(params)) {
       if (value === undefined || name === 'timestamp') continue;
       const text = paramToString(value);
-      if (text !== '') form.append(name, text);
+      if (text !== '') fields[name] = text;
     }
-    form.append('timestamp', String(signed.timestamp));
-    form.append('api_key', signed.api_key);
-    form.append('signature', signed.signature);
+    fields.timestamp = String(signed.timestamp);
+    fields.api_key = signed.api_key;
+    fields.signature = signed.signature;
     if (signed.signature_algorithm && signed.signature_algorithm !== 'sha1')
-      form.append('signature_algorithm', signed.signature_algorithm);
+      fields.signature_algorithm = signed.signature_algorithm;
+    return fields;
+  }
+
+  #form(auth: Authorized): FormData {
+    const form = new FormData();
+    for (const [name, value] of Object.entries(this.#fields(auth))) form.append(name, value);
     return form;
   }
 

@@ -4,7 +4,9 @@
  * file, just before sending.
  */
 import { BasePlugin, type Body, EventManager, type Meta, type Uppy, type UppyFile } from '@uppy/core';
-import { filterFilesToEmitUploadStarted, filterFilesToUpload } from '@uppy/core/utils';
+import type { RequestClient } from '@uppy/core/companion-client';
+import type { RemoteUppyFile } from '@uppy/core/utils';
+import { filterFilesToEmitUploadStarted, filterFilesToUpload, TaskQueue } from '@uppy/core/utils';
 import type { UploadBackend } from '../backends/backend.js';
 import { precheckFile } from '../content/precheck.js';
 import { UploadError } from '../errors.js';
@@ -30,6 +32,8 @@ export class SignetUploadPlugin<M extends Meta, B extends Body> extends BasePlug
     this.type = 'uploader';
   }
 
+  /** Companion's request client admits remote uploads through a queue of ours. */
+  #remoteQueue = new TaskQueue({ concurrency: 3 });
   /** Browser-side checks per file, started when the file is added, awaited before its upload. */
   #prechecks = new Map<string, Promise<UploadError | undefined>>();
 
@@ -92,6 +96,10 @@ export class SignetUploadPlugin<M extends Meta, B extends Body> extends BasePlug
     events.onFileRemove(file.id, () => controller.abort());
     events.onCancelAll(file.id, () => controller.abort());
     try {
+      if (file.isRemote) {
+        await this.#uploadRemote(file as RemoteUppyFile<M, B>, params, controller.signal);
+        return;
+      }
       const refused = await this.#prechecks.get(file.id);
       if (refused) throw refused;
       const response = await this.opts.getBackend().upload({
@@ -115,7 +123,8 @@ export class SignetUploadPlugin<M extends Meta, B extends Body> extends BasePlug
         uploadURL: (response as UploadApiResponse).secure_url,
       });
     } catch (cause) {
-      if (controller.signal.aborted) return;
+      // Companion's request client reports remote failures itself.
+      if (controller.signal.aborted || file.isRemote) return;
       const error = this.opts.localize(
         cause instanceof UploadError
           ? cause
@@ -125,5 +134,35 @@ export class SignetUploadPlugin<M extends Meta, B extends Body> extends BasePlug
     } finally {
       events.remove();
     }
+  }
+
+  /** Companion fetches the file and POSTs it to our upload endpoint with the same per-file signed fields. */
+  async #uploadRemote(file: RemoteUppyFile<M, B>, params: UploadParams, signal: AbortSignal): Promise<void> {
+    const backend = this.opts.getBackend();
+    let target: Awaited<ReturnType<NonNullable<typeof backend.remoteTarget>>>;
+    try {
+      if (!backend.remoteTarget) throw new UploadError('BAD_REQUEST', 'This upload backend cannot take remote files.');
+      target = await backend.remoteTarget({ name: file.name ?? 'file', params, signal });
+    } catch (cause) {
+      if (signal.aborted) return;
+      const error = cause instanceof UploadError ? cause : new UploadError('SIGNING_FAILED', String(cause), { cause });
+      this.uppy.emit('upload-error', this.uppy.getFile(file.id), this.opts.localize(error));
+      return;
+    }
+    await this.uppy.getRequestClientForFile<RequestClient<M, B>>(file).uploadRemoteFile(
+      file,
+      {
+        ...file.remote.body,
+        protocol: 'multipart',
+        endpoint: target.endpoint,
+        size: file.data.size,
+        fieldname: 'file',
+        metadata: target.fields,
+        httpMethod: 'POST',
+        useFormData: true,
+        headers: {},
+      },
+      { signal, getQueue: () => this.#remoteQueue },
+    );
   }
 }

@@ -17,6 +17,7 @@ import {
   type UploadOptions,
 } from '../options/options.js';
 import type { SignedParams, UploadParams } from '../protocol/params.js';
+import type { RemoteSource } from './remote-sources.js';
 import type { UploaderStatus } from './status.js';
 import { styles } from './uploader.styles.js';
 import { UppyController } from './uppy-controller.js';
@@ -89,6 +90,12 @@ export class SignetUploader extends LitElement {
 
   /** Height of the inline dashboard, in pixels. */
   @property({ type: Number }) height: number = DEFAULTS.height;
+
+  /** Where files may come from, in tab order: `local` (device: picker, drop, paste), `url`, `dropbox`. */
+  @property() sources = 'local';
+
+  /** Companion's URL for the remote sources; defaults to `<upload-url>/companion` (the reference server's). */
+  @property({ attribute: 'companion-url' }) companionUrl = '';
 
   /** Show the advanced options panel (public ID, tags, and folder / preset when enabled below). */
   @property({ type: Boolean, attribute: 'show-advanced-options' }) showAdvancedOptions = false;
@@ -244,7 +251,10 @@ export class SignetUploader extends LitElement {
   }
 
   protected override updated(changed: PropertyValues<this>): void {
-    if (changed.has('mode') && changed.get('mode') !== undefined) this.#uppy.restart();
+    const rebuild = (['mode', 'sources', 'companionUrl'] as const).some(
+      (key) => changed.has(key) && changed.get(key) !== undefined,
+    );
+    if (rebuild) this.#uppy.restart();
     if ((changed.has('showUploadPreset') || changed.has('getUploadPresets')) && this.showUploadPreset)
       void this.#loadPresets();
   }
@@ -314,6 +324,9 @@ export class SignetUploader extends LitElement {
       inline: this.mode !== 'modal',
       height: this.height,
       restrictions: this.restrictions(),
+      localFiles: this.#sources().includes('local'),
+      remoteSources: this.#sources().filter((s): s is RemoteSource => s === 'url' || s === 'dropbox'),
+      companionUrl: this.companionUrl || `${this.uploadUrl.replace(/\/+$/, '')}/companion`,
       getBackend: () => this.backend ?? this.#defaultBackend(),
       getParams: (_file, index, count) => paramsFor(this.#options, index, count),
       admit: (count) => this.admit(count),
@@ -333,6 +346,10 @@ export class SignetUploader extends LitElement {
       maxFileSize: this.maxFileSize || null,
       allowedFileTypes: types.length ? types : null,
     };
+  }
+
+  #sources(): string[] {
+    return this.sources.split(/[\s,]+/).filter(Boolean);
   }
 
   get #strings(): SignetLocale {

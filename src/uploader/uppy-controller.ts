@@ -83,7 +83,11 @@ export class UppyController implements ReactiveController {
     const { createRuntime } = await import('./uppy-runtime.js');
     // Disconnected (or restarted) while the chunk loaded: a newer start owns the element now.
     if (generation !== this.#generation || !this.host.isConnected || this.runtime) return;
-    const runtime = createRuntime({ ...options, root: this.host.renderRoot as ShadowRoot });
+    const runtime = await createRuntime({ ...options, root: this.host.renderRoot as ShadowRoot });
+    if (generation !== this.#generation || !this.host.isConnected || this.runtime) {
+      runtime.destroy();
+      return;
+    }
     this.#restrictionsKey = JSON.stringify(options.restrictions);
     this.runtime = runtime;
     this.#listen(runtime);

@@ -8,6 +8,7 @@ import dashboardCss from '@uppy/dashboard/css/style.min.css?inline';
 import type { UploadBackend } from '../backends/backend.js';
 import type { UploadError } from '../errors.js';
 import type { UploadParams } from '../protocol/params.js';
+import type { RemoteSource } from './remote-sources.js';
 import { bridgeExternalForms, ShadowDashboard } from './shadow-dashboard.js';
 import { SignetUploadPlugin } from './upload-plugin.js';
 
@@ -23,6 +24,11 @@ export interface RuntimeOptions {
   inline: boolean;
   height: number;
   restrictions: RuntimeRestrictions;
+  /** Whether the person may pick, drop and paste files from their device. */
+  localFiles: boolean;
+  /** Sources besides the local device, in tab order; loaded only when listed. */
+  remoteSources: readonly RemoteSource[];
+  companionUrl: string;
   getBackend(): UploadBackend;
   getParams(file: UppyFile<Meta, Body>, index: number, count: number): UploadParams;
   localize(error: UploadError): UploadError;
@@ -49,7 +55,7 @@ export function uppyStyleSheet(): CSSStyleSheet {
   return sheet;
 }
 
-export function createRuntime(options: RuntimeOptions): UppyRuntime {
+export async function createRuntime(options: RuntimeOptions): Promise<UppyRuntime> {
   const { root } = options;
   if (!root.adoptedStyleSheets.includes(uppyStyleSheet()))
     root.adoptedStyleSheets = [...root.adoptedStyleSheets, uppyStyleSheet()];
@@ -68,6 +74,7 @@ export function createRuntime(options: RuntimeOptions): UppyRuntime {
     // Uppy's scroll lock is a class on <body> styled by CSS that lives in our shadow root, so it cannot apply.
     disablePageScrollWhenModalOpen: false,
     closeModalOnClickOutside: true,
+    disableLocalFiles: !options.localFiles,
   });
   uppy.use(SignetUploadPlugin, {
     getBackend: options.getBackend,
@@ -76,6 +83,10 @@ export function createRuntime(options: RuntimeOptions): UppyRuntime {
     onRefused: options.onRefused,
     limit: 3,
   });
+  if (options.remoteSources.length) {
+    const { installRemoteSources } = await import('./remote-sources.js');
+    await installRemoteSources(uppy, root, options.remoteSources, options.companionUrl);
+  }
   const dashboard = uppy.getPlugin('Dashboard') as unknown as ShadowDashboard<Meta, Body>;
   return {
     uppy,
