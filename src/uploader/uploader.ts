@@ -8,6 +8,7 @@ import { SignetBatchCancelledEvent } from '../events/batch-cancelled.js';
 import { SignetOptionsChangeEvent } from '../events/options-change.js';
 import { en, type SignetLocale } from '../locales/en.js';
 import type { PresetChoice, SignetOptionsInputEvent } from '../options/advanced-options.js';
+import { checkBatchFolders, folderFor } from '../options/folders.js';
 import {
   type BatchCancelReason,
   checkOptions,
@@ -22,6 +23,9 @@ import type { UploaderStatus } from './status.js';
 import { styles } from './uploader.styles.js';
 import { UppyController } from './uppy-controller.js';
 import type { RuntimeOptions, RuntimeRestrictions, UppyRuntime } from './uppy-runtime.js';
+
+const relativePathOf = (file: { meta: Record<string, unknown> }): string | null =>
+  typeof file.meta.relativePath === 'string' ? file.meta.relativePath : null;
 
 const DEFAULTS = {
   uploadUrl: 'https://api.cloudinary.com',
@@ -96,6 +100,9 @@ export class SignetUploader extends LitElement {
 
   /** Companion's URL for the remote sources; defaults to `<upload-url>/companion` (the reference server's). */
   @property({ attribute: 'companion-url' }) companionUrl = '';
+
+  /** Offer a folder picker (a whole tree, each file into `<folder>/<its relative folder>`) beside the file picker. */
+  @property({ type: Boolean, attribute: 'allow-folder-select' }) allowFolderSelect = false;
 
   /** Show the advanced options panel (public ID, tags, and folder / preset when enabled below). */
   @property({ type: Boolean, attribute: 'show-advanced-options' }) showAdvancedOptions = false;
@@ -251,7 +258,7 @@ export class SignetUploader extends LitElement {
   }
 
   protected override updated(changed: PropertyValues<this>): void {
-    const rebuild = (['mode', 'sources', 'companionUrl'] as const).some(
+    const rebuild = (['mode', 'sources', 'companionUrl', 'allowFolderSelect'] as const).some(
       (key) => changed.has(key) && changed.get(key) !== undefined,
     );
     if (rebuild) this.#uppy.restart();
@@ -303,6 +310,14 @@ export class SignetUploader extends LitElement {
     this.dispatchEvent(event);
   }
 
+  /** A dropped or picked tree with one bad folder name is refused whole, before any request. */
+  #vetBatch(relativePaths: readonly (string | null)[]): boolean {
+    const check = checkBatchFolders(this.#options.folder, relativePaths);
+    if (check.ok) return true;
+    this.#cancelBatch('INVALID_FOLDER_NAME', check.error.message);
+    return false;
+  }
+
   /** @internal Whether files may join the queue (or start uploading) under the options in force. */
   admit(count: number): boolean {
     const check = checkOptions(this.#options, count);
@@ -328,7 +343,13 @@ export class SignetUploader extends LitElement {
       remoteSources: this.#sources().filter((s): s is RemoteSource => s === 'url' || s === 'dropbox'),
       companionUrl: this.companionUrl || `${this.uploadUrl.replace(/\/+$/, '')}/companion`,
       getBackend: () => this.backend ?? this.#defaultBackend(),
-      getParams: (_file, index, count) => paramsFor(this.#options, index, count),
+      getParams: (file, index, count) => {
+        const params = paramsFor(this.#options, index, count);
+        const folder = folderFor(this.#options.folder, relativePathOf(file));
+        return folder ? { ...params, folder } : params;
+      },
+      vetBatch: (files) => this.#vetBatch(files.map(relativePathOf)),
+      folderSelect: this.allowFolderSelect,
       admit: (count) => this.admit(count),
       localize: (error) => this.#localize(error),
       onRefused: (file, error) => this.uppy?.info(`${file.name}: ${error.message}`, 'error', 10_000),

@@ -35,6 +35,10 @@ export interface RuntimeOptions {
   onRefused(file: UppyFile<Meta, Body>, error: UploadError): void;
   /** Called before files join the queue and before a run starts; false refuses them. */
   admit(count: number): boolean;
+  /** Called with each batch of added files; false removes the whole batch (e.g. a bad folder name in a tree). */
+  vetBatch(files: readonly UppyFile<Meta, Body>[]): boolean;
+  /** Offer a folder picker besides the file picker. */
+  folderSelect: boolean;
 }
 
 export interface UppyRuntime {
@@ -75,6 +79,11 @@ export async function createRuntime(options: RuntimeOptions): Promise<UppyRuntim
     disablePageScrollWhenModalOpen: false,
     closeModalOnClickOutside: true,
     disableLocalFiles: !options.localFiles,
+    // The seed: "choose files" selects files only; folders come by drag and drop, or by an opt-in picker.
+    fileManagerSelectionType: options.folderSelect ? 'both' : 'files',
+  });
+  uppy.on('files-added', (files) => {
+    if (!options.vetBatch(files)) uppy.removeFiles(files.map((f) => f.id));
   });
   uppy.use(SignetUploadPlugin, {
     getBackend: options.getBackend,
