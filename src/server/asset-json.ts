@@ -2,7 +2,7 @@
  * An asset record as the Upload API's JSON: what the upload endpoint answers and the asset list shows.
  */
 import type { UploadApiResponse } from '../protocol/params.js';
-import type { AssetRecord } from './catalog/catalog.js';
+import type { AssetRecord, AssetStatus } from './catalog/catalog.js';
 import { responseSignature } from './signing.js';
 
 export interface JsonContext {
@@ -17,7 +17,29 @@ export function deliveryUrl(publicUrl: string, record: AssetRecord): string {
   return `${publicUrl}/${record.cloud}/${record.resourceType}/upload/v${record.version}/${record.publicId}${suffix}`;
 }
 
-export function toUploadResponse(record: AssetRecord, ctx: JsonContext): UploadApiResponse {
+/** Cloudinary's moderation entry, present on moderated assets only. */
+export interface ModerationEntry {
+  kind: 'manual';
+  status: Exclude<AssetStatus, 'active'>;
+}
+
+export type AssetJson = UploadApiResponse & { moderation?: ModerationEntry[] };
+
+/** An asset in a listing: the upload JSON plus its status (and Cloudinary's `moderation_status` when moderated). */
+export type ListedAssetJson = AssetJson & {
+  status: AssetStatus;
+  moderation_status?: ModerationEntry['status'];
+};
+
+export function toListedAsset(record: AssetRecord, ctx: JsonContext): ListedAssetJson {
+  return {
+    ...toUploadResponse(record, ctx),
+    status: record.status,
+    ...(record.status === 'active' ? {} : { moderation_status: record.status }),
+  };
+}
+
+export function toUploadResponse(record: AssetRecord, ctx: JsonContext): AssetJson {
   const url = deliveryUrl(ctx.publicUrl, record);
   return {
     asset_id: record.assetId,
@@ -42,5 +64,6 @@ export function toUploadResponse(record: AssetRecord, ctx: JsonContext): UploadA
     display_name: record.displayName,
     original_filename: record.originalFilename,
     api_key: ctx.apiKey,
+    ...(record.status === 'active' ? {} : { moderation: [{ kind: 'manual', status: record.status }] }),
   };
 }

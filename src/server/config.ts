@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { type PresetDefinition, parsePreset } from './presets/definition.js';
 
 export interface AuthUser {
   id: string;
@@ -46,6 +47,19 @@ export interface ServerConfig {
   };
   /** Explicit credentials; whatever is missing comes from `<dataDir>/credentials.json` (generated once). */
   credentials: { cloud_name?: string; api_key?: string; api_secret?: string };
+  /**
+   * Upload presets by name (see presets/definition.ts). Written into the catalogue on every start, so for a name
+   * defined here the config file wins over changes made through the admin API; other presets live in the catalogue.
+   */
+  presets: Record<string, PresetDefinition>;
+  /** The preset applied to every upload (under an explicit `upload_preset`); null = none. */
+  defaultPreset: string | null;
+  assets: {
+    /** On overwrite, keep the old tags and context unless the upload sends new ones (default: cleared). */
+    retainOnOverwrite: boolean;
+    /** Deliver assets waiting for moderation (Cloudinary does); rejected assets are never delivered. */
+    deliverPending: boolean;
+  };
 }
 
 export type DeepPartial<T> = T extends readonly unknown[]
@@ -70,6 +84,9 @@ export const DEFAULT_CONFIG = {
   users: {},
   cors: { origins: [] },
   credentials: {},
+  presets: {},
+  defaultPreset: null,
+  assets: { retainOnOverwrite: false, deliverPending: true },
 } satisfies ServerConfig;
 
 export const ENV_VARS = {
@@ -142,12 +159,29 @@ function validate(config: ServerConfig): ServerConfig {
   if (!Number.isInteger(config.server.port) || config.server.port < 0 || config.server.port > 65535)
     throw new Error('Config server.port must be a port number.');
   if (!Array.isArray(config.cors.origins)) throw new Error('Config cors.origins must be a list of origins.');
+  validatePresets(config);
   for (const [token, user] of Object.entries(config.users)) {
     if (token.length < 16) throw new Error('Config users: every token must be at least 16 characters.');
     if (!user || typeof user.id !== 'string' || (user.role !== 'admin' && user.role !== 'contributor'))
       throw new Error('Config users: every user needs an `id` and a `role` of "admin" or "contributor".');
   }
   return config;
+}
+
+function validatePresets(config: ServerConfig): void {
+  if (!isPlainObject(config.presets)) throw new Error('Config presets must be an object of presets by name.');
+  for (const [name, definition] of Object.entries(config.presets)) {
+    try {
+      parsePreset(definition, name);
+    } catch (error) {
+      throw new Error(`Config presets: ${(error as Error).message}`, { cause: error });
+    }
+  }
+  if (config.defaultPreset !== null && typeof config.defaultPreset !== 'string')
+    throw new Error('Config defaultPreset must be a preset name or null.');
+  for (const key of ['retainOnOverwrite', 'deliverPending'] as const) {
+    if (typeof config.assets[key] !== 'boolean') throw new Error(`Config assets.${key} must be true or false.`);
+  }
 }
 
 /** Deep merge of plain objects; arrays and scalars replace; `undefined` leaves the base value. */

@@ -1,9 +1,10 @@
 /**
  * The account a Signet server answers for: a cloud name, an API key and secret (Cloudinary's shapes), and the
- * demo token of the signing endpoint. Generated once into `<dataDir>/credentials.json` (mode 0600), then reused.
+ * demo token of the signing endpoint, the admin token of `/api/admin/…`. Generated once into
+ * `<dataDir>/credentials.json` (mode 0600), then reused; a file from before the admin token gains one.
  */
 import { randomBytes, randomInt } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ServerConfig } from './config.js';
 
@@ -14,6 +15,8 @@ export interface Credentials {
   api_secret: string;
   /** Bearer/cookie token of the demo admin; honoured only while `config.users` is empty. */
   demo_token: string;
+  /** Bearer token of the admin API (`/api/admin/…`: presets, moderation). */
+  admin_token: string;
 }
 
 export const CREDENTIALS_FILE = 'credentials.json';
@@ -25,6 +28,7 @@ export async function loadCredentials(dataDir: string, explicit: ServerConfig['c
     api_key: explicit.api_key ?? stored.api_key,
     api_secret: explicit.api_secret ?? stored.api_secret,
     demo_token: stored.demo_token,
+    admin_token: stored.admin_token,
   };
 }
 
@@ -35,12 +39,13 @@ export function generateCredentials(): Credentials {
     api_key: String(randomInt(1, 10)) + Array.from({ length: 14 }, () => randomInt(0, 10)).join(''),
     api_secret: randomBytes(24).toString('base64url'),
     demo_token: randomBytes(24).toString('base64url'),
+    admin_token: randomBytes(24).toString('base64url'),
   };
 }
 
 async function readOrCreate(file: string): Promise<Credentials> {
   try {
-    return parse(await readFile(file, 'utf8'), file);
+    return await withAdminToken(parse(await readFile(file, 'utf8'), file), file);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
@@ -60,5 +65,16 @@ function parse(text: string, file: string): Credentials {
   for (const key of ['cloud_name', 'api_key', 'api_secret', 'demo_token'] as const) {
     if (typeof value[key] !== 'string' || value[key] === '') throw new Error(`${file}: "${key}" is missing.`);
   }
+  if (value.admin_token !== undefined && (typeof value.admin_token !== 'string' || value.admin_token.length < 16))
+    throw new Error(`${file}: "admin_token" must be a string of at least 16 characters.`);
   return value as Credentials;
+}
+
+/** A credentials file written before the admin API existed gains an admin token (written then renamed). */
+async function withAdminToken(credentials: Credentials, file: string): Promise<Credentials> {
+  if (credentials.admin_token) return credentials;
+  const upgraded = { ...credentials, admin_token: randomBytes(24).toString('base64url') };
+  await writeFile(`${file}.tmp`, `${JSON.stringify(upgraded, null, 2)}\n`, { mode: 0o600 });
+  await rename(`${file}.tmp`, file);
+  return upgraded;
 }

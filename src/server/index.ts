@@ -15,11 +15,14 @@ import { type AuthUser, type DeepPartial, loadConfig, type ServerConfig } from '
 import type { ServerContext, ServerPaths } from './context.js';
 import { CREDENTIALS_FILE, type Credentials, loadCredentials } from './credentials.js';
 import { ChunkSessions } from './ingest/chunks.js';
+import { seedPresets } from './presets/store.js';
 import { createRouter, type Route } from './router.js';
+import { adminAssetsRoute, adminModerationRoute } from './routes/admin-assets.js';
+import { adminPresetRoute, adminPresetsRoute } from './routes/admin-presets.js';
 import { apiConfigRoute } from './routes/api-config.js';
 import { assetsRoute } from './routes/assets.js';
 import { deliveryRoute } from './routes/delivery.js';
-import { signRoute } from './routes/sign.js';
+import { presetChoicesRoute, signRoute } from './routes/sign.js';
 import { DEMO_COOKIE, staticRoute } from './routes/static.js';
 import { uploadRoute } from './routes/upload.js';
 import { DiskStore } from './stores/disk.js';
@@ -112,8 +115,14 @@ export async function startServer(options: StartOptions = {}): Promise<SignetSer
   let server: Server;
   try {
     await sweep(ctx);
+    await seedPresets(catalog, credentials.cloud_name, config);
     const routes: Route[] = [
       signRoute(ctx),
+      presetChoicesRoute(ctx),
+      adminPresetsRoute(ctx),
+      adminPresetRoute(ctx),
+      adminAssetsRoute(ctx),
+      adminModerationRoute(ctx),
       apiConfigRoute(ctx),
       assetsRoute(ctx),
       uploadRoute(ctx),

@@ -26,6 +26,9 @@ export function toSignableParams(
   const params: Record<string, string | number | boolean> = {};
   for (const [key, value] of Object.entries(body as Record<string, unknown>)) {
     if (key === 'tags' && Array.isArray(value) && value.every((tag) => typeof tag === 'string')) {
+      // Joined with commas on the wire: a comma inside a tag would silently make two tags of it.
+      const verdict = checkTags(value);
+      if (!verdict.ok) throw verdict.error;
       params[key] = value.join(',');
     } else if (
       typeof value === 'string' ||

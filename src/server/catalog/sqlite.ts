@@ -5,7 +5,8 @@
 import Database from 'better-sqlite3';
 import { UploadError } from '../../errors.js';
 import type { ResourceType } from '../../protocol/params.js';
-import type { AssetKey, AssetPage, AssetRecord, Catalog, ListQuery } from './catalog.js';
+import type { UploadPreset } from '../presets/definition.js';
+import type { AssetKey, AssetPage, AssetRecord, AssetStatus, Catalog, ListQuery, ReplaceOptions } from './catalog.js';
 
 const MIGRATIONS: readonly { name: string; sql: string }[] = [
   {
@@ -41,6 +42,18 @@ const MIGRATIONS: readonly { name: string; sql: string }[] = [
         expires_at INTEGER NOT NULL
       );
       CREATE INDEX used_signatures_expiry ON used_signatures (expires_at);`,
+  },
+  {
+    name: '002-presets-moderation',
+    sql: `
+      CREATE TABLE presets (
+        cloud TEXT NOT NULL,
+        name TEXT NOT NULL,
+        definition TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (cloud, name)
+      );
+      CREATE INDEX assets_status ON assets (cloud, status, seq);`,
   },
 ];
 
@@ -95,6 +108,26 @@ export class SqliteCatalog implements Catalog {
       page: this.#db.prepare<[string, number, number], AssetRow>(
         'SELECT * FROM assets WHERE cloud = ? AND seq < ? ORDER BY seq DESC LIMIT ?',
       ),
+      pageByStatus: this.#db.prepare<[string, number, string, number], AssetRow>(
+        `SELECT * FROM assets WHERE cloud = ? AND seq < ? AND status IN (SELECT value FROM json_each(?))
+          ORDER BY seq DESC LIMIT ?`,
+      ),
+      setStatus: this.#db.prepare<[string, string, string, string, string]>(
+        `UPDATE assets SET status = ? WHERE ${KEY}`,
+      ),
+      getPreset: this.#db.prepare<[string, string], { definition: string }>(
+        'SELECT definition FROM presets WHERE cloud = ? AND name = ?',
+      ),
+      listPresets: this.#db.prepare<[string], { definition: string }>(
+        'SELECT definition FROM presets WHERE cloud = ? ORDER BY name',
+      ),
+      insertPreset: this.#db.prepare<[string, string, string, string]>(
+        'INSERT OR IGNORE INTO presets (cloud, name, definition, updated_at) VALUES (?, ?, ?, ?)',
+      ),
+      updatePreset: this.#db.prepare<[string, string, string, string]>(
+        'UPDATE presets SET definition = ?, updated_at = ? WHERE cloud = ? AND name = ?',
+      ),
+      deletePreset: this.#db.prepare<[string, string]>('DELETE FROM presets WHERE cloud = ? AND name = ?'),
       useSignature: this.#db.prepare<[string, number]>(
         'INSERT OR IGNORE INTO used_signatures (signature, expires_at) VALUES (?, ?)',
       ),
@@ -116,13 +149,18 @@ export class SqliteCatalog implements Catalog {
       .immediate();
   }
 
-  async replace(record: AssetRecord): Promise<{ record: AssetRecord; previous: AssetRecord | null }> {
+  async replace(
+    record: AssetRecord,
+    options: ReplaceOptions = {},
+  ): Promise<{ record: AssetRecord; previous: AssetRecord | null }> {
     return this.#db
       .transaction(() => {
         const old = this.#statements.get.get(record.cloud, record.resourceType, 'upload', record.publicId);
         const previous = old ? toRecord(old) : null;
-        const stored =
-          previous && record.version <= previous.version ? { ...record, version: previous.version + 1 } : record;
+        const stored = { ...record };
+        if (previous && record.version <= previous.version) stored.version = previous.version + 1;
+        if (previous && options.retain?.tags) stored.tags = [...new Set([...previous.tags, ...record.tags])];
+        if (previous && options.retain?.context) stored.context = { ...previous.context, ...record.context };
         this.#statements.remove.run(record.cloud, record.resourceType, 'upload', record.publicId);
         const { seq } = this.#statements.nextSeq.get() as { seq: number };
         this.#statements.insert.run(toRow(stored, seq));
@@ -134,13 +172,50 @@ export class SqliteCatalog implements Catalog {
   async list(query: ListQuery): Promise<AssetPage> {
     const before =
       query.cursor === undefined || query.cursor === '' ? Number.MAX_SAFE_INTEGER : decodeCursor(query.cursor);
-    const rows = this.#statements.page.all(query.cloud, before, query.limit + 1);
+    const rows = query.status
+      ? this.#statements.pageByStatus.all(query.cloud, before, JSON.stringify(query.status), query.limit + 1)
+      : this.#statements.page.all(query.cloud, before, query.limit + 1);
     const page = rows.slice(0, query.limit);
     const last = page.at(-1);
     return {
       records: page.map(toRecord),
       ...(rows.length > query.limit && last ? { nextCursor: encodeCursor(last.seq) } : {}),
     };
+  }
+
+  async setStatus(key: AssetKey, status: AssetStatus): Promise<AssetRecord | null> {
+    return this.#db
+      .transaction(() => {
+        this.#statements.setStatus.run(status, key.cloud, key.resourceType, 'upload', key.publicId);
+        const row = this.#statements.get.get(key.cloud, key.resourceType, 'upload', key.publicId);
+        return row ? toRecord(row) : null;
+      })
+      .immediate();
+  }
+
+  async getPreset(cloud: string, name: string): Promise<UploadPreset | null> {
+    const row = this.#statements.getPreset.get(cloud, name);
+    return row ? (JSON.parse(row.definition) as UploadPreset) : null;
+  }
+
+  async listPresets(cloud: string): Promise<UploadPreset[]> {
+    return this.#statements.listPresets.all(cloud).map((row) => JSON.parse(row.definition) as UploadPreset);
+  }
+
+  async putPreset(cloud: string, preset: UploadPreset): Promise<boolean> {
+    const definition = JSON.stringify(preset);
+    const now = new Date().toISOString();
+    return this.#db
+      .transaction(() => {
+        if (this.#statements.insertPreset.run(cloud, preset.name, definition, now).changes === 1) return true;
+        this.#statements.updatePreset.run(definition, now, cloud, preset.name);
+        return false;
+      })
+      .immediate();
+  }
+
+  async deletePreset(cloud: string, name: string): Promise<boolean> {
+    return this.#statements.deletePreset.run(cloud, name).changes === 1;
   }
 
   async useSignature(signature: string, expiresAt: number): Promise<boolean> {
@@ -225,7 +300,7 @@ function toRecord(row: AssetRow): AssetRecord {
     tags: JSON.parse(row.tags) as string[],
     context: JSON.parse(row.context) as Record<string, string>,
     createdAt: row.created_at,
-    status: 'active',
+    status: row.status as AssetStatus,
   };
 }
 

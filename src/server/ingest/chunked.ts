@@ -8,6 +8,7 @@ import type { IncomingMessage } from 'node:http';
 import { UploadError } from '../../errors.js';
 import type { UploadApiResponse } from '../../protocol/params.js';
 import type { ServerContext } from '../context.js';
+import { assertSize, earlySizeLimit, settingsFor } from '../presets/upload.js';
 import { type ContentRange, parseContentRange, parseUploadId, type SessionState } from './chunks.js';
 import { finalizeUpload } from './finalize.js';
 import { readMultipart } from './multipart.js';
@@ -35,8 +36,10 @@ export async function ingestChunk(
   const { state } = lease;
   let finalizing = false;
   try {
-    if ((range.total ?? range.end + 1) > ctx.config.limits.maxFileSize)
-      throw new UploadError('FILE_TOO_LARGE', `The file is larger than ${ctx.config.limits.maxFileSize} bytes.`);
+    // The size is refused as early as it is known: before reading the chunk when an earlier chunk named the preset,
+    // else once the fields (which the SDKs send before the bytes) have arrived.
+    const sizeSoFar = range.total ?? range.end + 1;
+    assertWithin(sizeSoFar, state ? await earlySizeLimit(ctx, state.params) : ctx.config.limits.maxFileSize);
     assertInSequence(state, range, target);
 
     const expected = range.end - range.start + 1;
@@ -50,6 +53,7 @@ export async function ingestChunk(
       onField: (name, value) => collector.add(name, value),
       onFile: async (stream, info) => {
         collector.assertKnown();
+        if (!state) assertWithin(sizeSoFar, await earlySizeLimit(ctx, collector.values()));
         filename = info.filename;
         written = await lease.write(stream, range.start);
       },
@@ -62,13 +66,16 @@ export async function ingestChunk(
     const values = collector.values();
     const request = parseUploadRequest(values);
     const verifier = verifierFor(ctx);
-    assertSigned(request, verifier);
+    if (!request.unsigned) assertSigned(request, verifier);
     const params = fingerprint(values);
     if (state && JSON.stringify(params) !== JSON.stringify(state.params))
       throw new UploadError('CHUNK_INVALID', 'The chunk’s parameters differ from the first chunk’s.');
+    // Presets may have changed between chunks; every chunk is held to the ones in force when it arrives.
+    const settings = await settingsFor(ctx, request);
+    assertSize(ctx, settings, sizeSoFar);
     // The window and replay are checked when a signature is first seen, so an upload that takes longer than the
     // window still finishes; the official SDK re-signs every chunk with a fresh timestamp, ours reuse the first.
-    if (!state || request.signature.toLowerCase() !== state.signature.toLowerCase()) {
+    if (!request.unsigned && (!state || request.signature.toLowerCase() !== state.signature.toLowerCase())) {
       assertFresh(request, verifier);
       await spendSignature(request, verifier, ctx.catalog);
     }
@@ -90,7 +97,7 @@ export async function ingestChunk(
     if (next.total === null || next.received < next.total) return { done: false, bytes: next.received };
 
     finalizing = true;
-    const response = await finalizeUpload(ctx, target, request, {
+    const response = await finalizeUpload(ctx, target, settings, {
       tempFile: lease.dataFile,
       bytes: next.received,
       md5: await md5File(lease.dataFile),
@@ -105,6 +112,10 @@ export async function ingestChunk(
   } finally {
     lease.release();
   }
+}
+
+function assertWithin(bytes: number, limit: number): void {
+  if (bytes > limit) throw new UploadError('FILE_TOO_LARGE', `The file is larger than ${limit} bytes.`);
 }
 
 function assertInSequence(state: SessionState | null, range: ContentRange, target: UploadTarget): void {

@@ -1,16 +1,17 @@
 /**
  * The end of every upload, single or chunked: a complete, authorised temp file becomes an asset. Detect what it
- * is, name it, publish the bytes create-only under a fresh key, then record it, so a failure at any step leaves
- * either nothing or a whole asset.
+ * is, check it against the settings in force (presets), name it, publish the bytes create-only under a fresh key,
+ * then record it, so a failure at any step leaves either nothing or a whole asset.
  */
 import { randomBytes } from 'node:crypto';
 import type { ResourceType, UploadApiResponse } from '../../protocol/params.js';
 import { toUploadResponse } from '../asset-json.js';
 import type { AssetRecord } from '../catalog/catalog.js';
 import type { ServerContext } from '../context.js';
+import type { UploadSettings } from '../presets/resolve.js';
+import { assertAllowedFormat, assertSize, finalTags, trustedFormat } from '../presets/upload.js';
 import { detect } from './detect.js';
 import { displayFilename, makePublicId } from './naming.js';
-import type { UploadRequest } from './params.js';
 import { removeQuietly } from './temp.js';
 
 export interface CompleteFile {
@@ -25,11 +26,11 @@ export interface CompleteFile {
 export async function finalizeUpload(
   ctx: ServerContext,
   target: { cloud: string; resourceType: ResourceType | 'auto' },
-  request: UploadRequest,
+  settings: UploadSettings,
   file: CompleteFile,
 ): Promise<UploadApiResponse> {
   try {
-    return await publish(ctx, target, request, file);
+    return await publish(ctx, target, settings, file);
   } finally {
     await removeQuietly(file.tempFile);
   }
@@ -38,25 +39,31 @@ export async function finalizeUpload(
 async function publish(
   ctx: ServerContext,
   target: { cloud: string; resourceType: ResourceType | 'auto' },
-  request: UploadRequest,
+  settings: UploadSettings,
   file: CompleteFile,
 ): Promise<UploadApiResponse> {
-  const filename = request.filenameOverride ?? file.filename;
+  assertSize(ctx, settings, file.bytes);
+  const filename = settings.filenameOverride ?? file.filename;
   const detected = await detect(file.tempFile, filename, target.resourceType);
+  const needsFormat = settings.allowedFormats !== null || settings.autoTagging.length > 0;
+  const trusted = needsFormat ? await trustedFormat(file.tempFile, filename, detected) : detected.format;
+  assertAllowedFormat(settings, trusted);
   const { publicId, format } = makePublicId({
-    publicId: request.publicId,
-    folder: request.folder,
-    useFilename: request.useFilename,
-    uniqueFilename: request.uniqueFilename,
+    publicId: settings.publicId,
+    folder: settings.folder,
+    useFilename: settings.useFilename,
+    uniqueFilename: settings.uniqueFilename,
     filename,
     resourceType: detected.resourceType,
     format: detected.format,
   });
+  const originalFilename = displayFilename(filename);
+  const tags = finalTags(settings, { resourceType: detected.resourceType, format: trusted, name: originalFilename });
   const key = { cloud: target.cloud, resourceType: detected.resourceType, publicId };
   const json = { publicUrl: ctx.publicUrl, apiKey: ctx.credentials.api_key, apiSecret: ctx.credentials.api_secret };
 
   const existing = await ctx.catalog.get(key);
-  if (existing && !request.overwrite) return { ...toUploadResponse(existing, json), existing: true };
+  if (existing && !settings.overwrite) return { ...toUploadResponse(existing, json), existing: true };
 
   const now = ctx.now();
   const record: AssetRecord = {
@@ -71,22 +78,25 @@ async function publish(
     height: detected.height,
     etag: file.md5,
     storageKey: randomBytes(16).toString('hex'),
-    originalFilename: displayFilename(filename),
-    displayName: request.displayName ?? publicId.slice(publicId.lastIndexOf('/') + 1),
-    folder: request.folder,
-    assetFolder: request.assetFolder ?? request.folder,
-    tags: request.tags,
-    context: request.context,
+    originalFilename,
+    displayName: settings.displayName ?? publicId.slice(publicId.lastIndexOf('/') + 1),
+    folder: settings.folder,
+    assetFolder: settings.assetFolder ?? settings.folder,
+    tags,
+    context: settings.context,
     createdAt: new Date(now).toISOString().replace(/\.\d{3}Z$/, 'Z'),
-    status: 'active',
+    status: settings.moderation === 'manual' ? 'pending' : 'active',
   };
+  // On overwrite the old tags and context go, unless the server retains them and this upload sent none of its own.
+  const retain = ctx.config.assets.retainOnOverwrite;
+  const retained = { tags: retain && !settings.sent.tags, context: retain && !settings.sent.context };
 
   await ctx.store.publish(file.tempFile, record.storageKey);
   let committed: { record: AssetRecord; previous: AssetRecord | null } | null;
   try {
-    committed = request.overwrite
+    committed = settings.overwrite
       ? // The asset keeps its ID across versions, as on Cloudinary.
-        await ctx.catalog.replace({ ...record, assetId: existing?.assetId ?? record.assetId })
+        await ctx.catalog.replace({ ...record, assetId: existing?.assetId ?? record.assetId }, { retain: retained })
       : (await ctx.catalog.insert(record))
         ? { record, previous: null }
         : null;

@@ -5,6 +5,8 @@
 import { UploadError } from '../../errors.js';
 import { checkFolder, checkPublicId, checkTags, LIMITS, parseTags } from '../../options/rules.js';
 import { SERVER_PARAMS, SIGNABLE_PARAMS, type SignatureAlgorithm, UNSIGNED_PARAMS } from '../../protocol/params.js';
+import { PRESET_NAME } from '../presets/definition.js';
+import type { ExplicitParams } from '../presets/resolve.js';
 import { isSignatureAlgorithm } from '../signing.js';
 
 const ALLOWED: ReadonlySet<string> = new Set<string>([...SIGNABLE_PARAMS, ...SERVER_PARAMS]);
@@ -46,6 +48,11 @@ export class ParamCollector {
 }
 
 export interface UploadRequest {
+  /**
+   * No signature, but an `upload_preset`: allowed only if that preset is unsigned (checked with the catalogue, in
+   * presets/upload.ts). `apiKey` and `signature` are then '' and `timestamp` 0 unless one was sent.
+   */
+  unsigned: boolean;
   apiKey: string;
   signature: string;
   /** As named by the request; absent = inferred from the signature's length. */
@@ -63,6 +70,11 @@ export interface UploadRequest {
   uniqueFilename: boolean;
   filenameOverride: string | undefined;
   overwrite: boolean;
+  uploadPreset: string | undefined;
+  /** The names of the parameters sent with a value. */
+  sent: string[];
+  /** What the request set itself, for layering over presets (the fields above hold the defaults filled in). */
+  explicit: ExplicitParams;
 }
 
 /**
@@ -73,16 +85,23 @@ export function parseUploadRequest(values: Record<string, string>): UploadReques
   const get = (name: string): string | undefined => (values[name] === '' ? undefined : values[name]);
   const apiKey = get('api_key');
   const signature = get('signature');
-  if (!apiKey) throw new UploadError('SIGNATURE_INVALID', 'Must supply api_key.');
-  if (!signature) throw new UploadError('SIGNATURE_INVALID', 'Must supply signature.');
+  const uploadPreset = get('upload_preset');
+  const unsigned = signature === undefined && uploadPreset !== undefined;
+  if (!unsigned) {
+    if (!apiKey) throw new UploadError('SIGNATURE_INVALID', 'Must supply api_key.');
+    if (!signature) throw new UploadError('SIGNATURE_INVALID', 'Must supply signature.');
+  }
+  if (uploadPreset !== undefined && !PRESET_NAME.test(uploadPreset))
+    throw new UploadError('PARAM_INVALID', 'upload_preset must be 1–64 letters, digits, "_" or "-".');
 
   const algorithmText = get('signature_algorithm');
   if (algorithmText !== undefined && !isSignatureAlgorithm(algorithmText))
     throw new UploadError('PARAM_INVALID', 'signature_algorithm must be "sha1" or "sha256".');
 
   const timestampText = get('timestamp');
-  if (timestampText === undefined) throw new UploadError('PARAM_INVALID', 'Missing required parameter - timestamp.');
-  if (!/^\d{1,12}$/.test(timestampText))
+  if (timestampText === undefined && !unsigned)
+    throw new UploadError('PARAM_INVALID', 'Missing required parameter - timestamp.');
+  if (timestampText !== undefined && !/^\d{1,12}$/.test(timestampText))
     throw new UploadError('PARAM_INVALID', 'timestamp must be an integer number of seconds.');
 
   const publicId = get('public_id');
@@ -95,23 +114,39 @@ export function parseUploadRequest(values: Record<string, string>): UploadReques
   assertRule(checkTags(tags));
 
   const signed = Object.fromEntries(Object.entries(values).filter(([name]) => !UNSIGNED_PARAMS.has(name)));
+  const explicit: ExplicitParams = {
+    publicId,
+    folder: get('folder'),
+    assetFolder,
+    displayName: checkText('display_name', get('display_name')),
+    filenameOverride: checkText('filename_override', get('filename_override')),
+    tags: get('tags') === undefined ? undefined : tags,
+    context: get('context') === undefined ? undefined : parseContext(get('context') ?? ''),
+    useFilename: parseBoolean('use_filename', get('use_filename')),
+    uniqueFilename: parseBoolean('unique_filename', get('unique_filename')),
+    overwrite: parseBoolean('overwrite', get('overwrite')),
+  };
   return {
-    apiKey,
-    signature,
+    unsigned,
+    apiKey: apiKey ?? '',
+    signature: signature ?? '',
     algorithm: algorithmText,
-    timestamp: Number(timestampText),
+    timestamp: Number(timestampText ?? 0),
     signed,
     publicId,
     folder,
     assetFolder,
-    displayName: checkText('display_name', get('display_name')),
+    displayName: explicit.displayName,
     tags,
-    context: parseContext(get('context') ?? ''),
-    useFilename: parseBoolean('use_filename', get('use_filename')) ?? false,
-    uniqueFilename: parseBoolean('unique_filename', get('unique_filename')) ?? true,
-    filenameOverride: checkText('filename_override', get('filename_override')),
+    context: explicit.context ?? {},
+    useFilename: explicit.useFilename ?? false,
+    uniqueFilename: explicit.uniqueFilename ?? true,
+    filenameOverride: explicit.filenameOverride,
     // Off unless asked: a second upload to a taken public ID returns the existing asset (Cloudinary's answer).
-    overwrite: parseBoolean('overwrite', get('overwrite')) ?? false,
+    overwrite: explicit.overwrite ?? false,
+    uploadPreset,
+    sent: Object.keys(values).filter((name) => get(name) !== undefined),
+    explicit,
   };
 }
 

@@ -2,12 +2,15 @@
  * A whole file in one request: parameters and bytes in, temp file on disk, verified, then finalized.
  */
 import type { IncomingMessage } from 'node:http';
+import { Readable } from 'node:stream';
 import { UploadError } from '../../errors.js';
 import type { ResourceType, UploadApiResponse } from '../../protocol/params.js';
 import type { ServerContext } from '../context.js';
+import type { UploadSettings } from '../presets/resolve.js';
+import { earlySizeLimit, settingsFor } from '../presets/upload.js';
 import { finalizeUpload } from './finalize.js';
 import { readMultipart } from './multipart.js';
-import { ParamCollector, parseUploadRequest } from './params.js';
+import { ParamCollector, parseUploadRequest, type UploadRequest } from './params.js';
 import { removeQuietly, tempPath, type Written, writeTemp } from './temp.js';
 import { assertFresh, assertSigned, spendSignature, verifierFor } from './verify.js';
 
@@ -39,18 +42,44 @@ export async function ingestSingle(
       onFile: async (stream, info) => {
         // Refuse before storing a byte when the fields so far already name something unknown.
         collector.assertKnown();
-        file = { ...(await writeTemp(stream, temp)), filename: info.filename };
+        // A preset's size limit stops the file as soon as it goes over (the SDKs send the fields first).
+        const limit = await earlySizeLimit(ctx, collector.values());
+        const source = limit < ctx.config.limits.maxFileSize ? Readable.from(capped(stream, limit)) : stream;
+        file = { ...(await writeTemp(source, temp)), filename: info.filename };
       },
     });
     collector.assertKnown();
     if (!file) throw new UploadError('FILE_MISSING', 'Missing required parameter - file.');
     const request = parseUploadRequest(collector.values());
-    const verifier = verifierFor(ctx);
-    assertSigned(request, verifier);
-    assertFresh(request, verifier);
-    await spendSignature(request, verifier, ctx.catalog);
-    return await finalizeUpload(ctx, target, request, { tempFile: temp, ...file });
+    const settings = await authorize(ctx, request);
+    return await finalizeUpload(ctx, target, settings, { tempFile: temp, ...file });
   } finally {
     await removeQuietly(temp);
+  }
+}
+
+/**
+ * Everything that decides whether a complete request may become an asset, in order: the signature (401), the
+ * presets and the unsigned rules (400/401), then the timestamp window and replay protection, last because spending
+ * the signature cannot be undone.
+ */
+async function authorize(ctx: ServerContext, request: UploadRequest): Promise<UploadSettings> {
+  const verifier = verifierFor(ctx);
+  if (!request.unsigned) assertSigned(request, verifier);
+  const settings = await settingsFor(ctx, request);
+  if (!request.unsigned) {
+    assertFresh(request, verifier);
+    await spendSignature(request, verifier, ctx.catalog);
+  }
+  return settings;
+}
+
+/** Passes bytes through until there are more than `limit`, then fails with 413. */
+async function* capped(stream: AsyncIterable<Buffer>, limit: number): AsyncGenerator<Buffer> {
+  let bytes = 0;
+  for await (const chunk of stream) {
+    bytes += chunk.length;
+    if (bytes > limit) throw new UploadError('FILE_TOO_LARGE', `The file is larger than ${limit} bytes.`);
+    yield chunk;
   }
 }

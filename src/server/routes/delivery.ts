@@ -1,6 +1,8 @@
 /**
  * `GET|HEAD /:cloud/:resource_type/upload/[v<version>/]<public id>[.<format>]`: the bytes of an asset, with
  * validators, byte ranges and headers that stop a browser from treating an upload as a page of this origin.
+ * Moderation: a rejected asset is not found; a pending one is delivered like on Cloudinary (unless
+ * `assets.deliverPending` is off) but never cached without revalidation, so a later rejection takes effect.
  */
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
@@ -48,6 +50,8 @@ async function findAsset(
     if (found && found.format === path.slice(dot + 1)) record = found;
   }
   if (!record || (versioned && Number(versioned[1]) !== record.version)) throw notFound;
+  if (record.status === 'rejected' || (record.status === 'pending' && !ctx.config.assets.deliverPending))
+    throw notFound;
   return { record, versioned: versioned !== null };
 }
 
@@ -63,8 +67,13 @@ async function deliver(
     'Content-Type': assetContentType(record.format),
     'X-Content-Type-Options': 'nosniff',
     ETag: etag,
-    // A versioned URL names bytes that never change; an unversioned one may be overwritten.
-    'Cache-Control': versioned ? 'public, max-age=31536000, immutable' : 'public, max-age=0, must-revalidate',
+    // A versioned URL names bytes that never change; an unversioned one may be overwritten; a pending one rejected.
+    'Cache-Control':
+      record.status === 'pending'
+        ? 'no-cache'
+        : versioned
+          ? 'public, max-age=31536000, immutable'
+          : 'public, max-age=0, must-revalidate',
     'Accept-Ranges': 'bytes',
     // Uploaded bytes are never a document of this origin (the signing page lives here too).
     ...(record.format === 'pdf'

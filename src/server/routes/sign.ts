@@ -1,5 +1,6 @@
 /**
  * `POST /api/sign`: a logged-in page asks the server to sign the upload parameters it is about to send.
+ * `GET /api/presets`: the upload presets that page may offer (the widget's `getUploadPresets`).
  * Bearer-token callers may come from any origin; cookie (ambient) callers only from this origin or a configured
  * one, and only configured origins get credentialed CORS.
  */
@@ -8,9 +9,16 @@ import { UploadError } from '../../errors.js';
 import type { SignedParams } from '../../protocol/params.js';
 import { nowSeconds, type ServerContext } from '../context.js';
 import { header, mediaType, readBody, sendJson } from '../http.js';
+import { unknownPreset } from '../presets/store.js';
 import type { Route } from '../router.js';
 import { toSignableParams } from '../sign-request.js';
 import { sign } from '../signing.js';
+
+/** One entry of `GET /api/presets`. */
+export interface PresetChoiceJson {
+  name: string;
+  unsigned: boolean;
+}
 
 export function signRoute(ctx: ServerContext): Route {
   return {
@@ -31,6 +39,10 @@ export function signRoute(ctx: ServerContext): Route {
 
       const body = parseJson(await readBody(req, ctx.config.limits.maxJsonBody));
       const params = toSignableParams(body, { ...ctx.config.signing, nowSeconds: nowSeconds(ctx) });
+      // Signing a preset that does not exist would only move the refusal to the upload.
+      const preset = params.upload_preset === undefined ? '' : String(params.upload_preset);
+      if (preset !== '' && !(await ctx.catalog.getPreset(ctx.credentials.cloud_name, preset)))
+        throw unknownPreset(preset);
       const answer: SignedParams = {
         signature: sign(params, ctx.credentials.api_secret),
         timestamp: Number(params.timestamp),
@@ -38,6 +50,24 @@ export function signRoute(ctx: ServerContext): Route {
         signature_algorithm: 'sha1',
       };
       sendJson(res, 200, answer);
+    },
+  };
+}
+
+export function presetChoicesRoute(ctx: ServerContext): Route {
+  return {
+    pattern: /^\/api\/presets\/?$/,
+    methods: ['GET', 'HEAD', 'OPTIONS'],
+    async handle(req, res) {
+      const origin = header(req, 'origin');
+      const trusted = origin !== '' && ctx.config.cors.origins.includes(origin);
+      setCors(res, origin, trusted);
+      if (req.method === 'OPTIONS') return preflight(res, 'GET, HEAD, OPTIONS');
+      // Same caller check as signing; a GET changes nothing, and CORS keeps other sites from reading the answer.
+      if (!(await ctx.authenticate(req))) throw new UploadError('UNAUTHENTICATED', 'Sign in to upload.');
+      const presets = await ctx.catalog.listPresets(ctx.credentials.cloud_name);
+      const body: PresetChoiceJson[] = presets.map((preset) => ({ name: preset.name, unsigned: preset.unsigned }));
+      sendJson(res, 200, body);
     },
   };
 }
@@ -53,9 +83,9 @@ function setCors(res: ServerResponse, origin: string, trusted: boolean): void {
   }
 }
 
-function preflight(res: ServerResponse): void {
+function preflight(res: ServerResponse, methods = 'POST, OPTIONS'): void {
   res.writeHead(204, {
-    'Access-Control-Allow-Methods': 'POST, OPTIONS',
+    'Access-Control-Allow-Methods': methods,
     'Access-Control-Allow-Headers': 'Content-Type, Authorization',
     'Access-Control-Max-Age': '600',
   });

@@ -1,7 +1,8 @@
 // The conformance suite every Catalog adapter must pass (SQLite today; PostgreSQL next).
 import { randomBytes } from 'node:crypto';
 import { describe, expect, onTestFinished, test } from 'vitest';
-import type { AssetRecord, Catalog } from '../../../src/server/catalog/catalog.js';
+import type { AssetRecord, AssetStatus, Catalog } from '../../../src/server/catalog/catalog.js';
+import type { UploadPreset } from '../../../src/server/presets/definition.js';
 
 export function sampleRecord(overrides: Partial<AssetRecord> = {}): AssetRecord {
   return {
@@ -112,6 +113,80 @@ export function describeCatalogContract(name: string, factory: () => Promise<Cat
       await expect(catalog.list({ cloud: 'signet-test', cursor: 'not-a-cursor', limit: 2 })).rejects.toMatchObject({
         code: 'PARAM_INVALID',
       });
+    });
+
+    test('replace clears tags and context unless told to retain them, then adds the new ones', async () => {
+      const catalog = await open();
+      await catalog.insert(sampleRecord({ tags: ['a', 'b'], context: { alt: 'old', caption: 'kept' } }));
+      const cleared = await catalog.replace(sampleRecord({ tags: [], context: {} }));
+      expect(cleared.record).toMatchObject({ tags: [], context: {} });
+
+      await catalog.replace(sampleRecord({ tags: ['a', 'b'], context: { alt: 'old', caption: 'kept' } }));
+      const retained = await catalog.replace(sampleRecord({ tags: ['b', 'c'], context: { alt: 'new' } }), {
+        retain: { tags: true, context: true },
+      });
+      expect(retained.record).toMatchObject({ tags: ['a', 'b', 'c'], context: { alt: 'new', caption: 'kept' } });
+      expect(await catalog.get(retained.record)).toEqual(retained.record);
+
+      const onlyTags = await catalog.replace(sampleRecord({ tags: [], context: { x: '1' } }), { retain: { tags: true } });
+      expect(onlyTags.record).toMatchObject({ tags: ['a', 'b', 'c'], context: { x: '1' } });
+    });
+
+    test('retaining on a replace that inserts keeps just the new values', async () => {
+      const catalog = await open();
+      const { record } = await catalog.replace(sampleRecord({ tags: ['n'] }), { retain: { tags: true, context: true } });
+      expect(record.tags).toEqual(['n']);
+    });
+
+    test('setStatus moderates one asset and answers it; a missing one is null', async () => {
+      const catalog = await open();
+      const record = sampleRecord({ status: 'pending' });
+      await catalog.insert(record);
+      expect(await catalog.get(record)).toMatchObject({ status: 'pending' });
+      expect(await catalog.setStatus(record, 'rejected')).toEqual({ ...record, status: 'rejected' });
+      expect(await catalog.get(record)).toEqual({ ...record, status: 'rejected' });
+      expect(await catalog.setStatus({ ...record, publicId: 'missing' }, 'approved')).toBeNull();
+    });
+
+    test('lists only the statuses asked for, page by page', async () => {
+      const catalog = await open();
+      const statuses = ['active', 'pending', 'approved', 'rejected', 'pending'] as const;
+      for (const [index, status] of statuses.entries())
+        await catalog.insert(sampleRecord({ publicId: `s${index}`, status }));
+      const ids = async (status?: AssetStatus[]): Promise<string[]> => {
+        const found: string[] = [];
+        let cursor: string | undefined;
+        do {
+          const page = await catalog.list({ cloud: 'signet-test', cursor, limit: 1, status });
+          found.push(...page.records.map((record) => record.publicId));
+          cursor = page.nextCursor;
+        } while (cursor);
+        return found;
+      };
+      expect(await ids(['pending'])).toEqual(['s4', 's1']);
+      expect(await ids(['active', 'approved', 'pending'])).toEqual(['s4', 's2', 's1', 's0']);
+      expect(await ids()).toEqual(['s4', 's3', 's2', 's1', 's0']);
+      expect(await ids([])).toEqual([]);
+    });
+
+    test('stores presets per cloud: create, replace, get, list by name, delete', async () => {
+      const catalog = await open();
+      const ugc: UploadPreset = { name: 'ugc', unsigned: true, folder: 'ugc', tags: ['a'], moderation: 'manual' };
+      expect(await catalog.getPreset('signet-test', 'ugc')).toBeNull();
+      expect(await catalog.putPreset('signet-test', ugc)).toBe(true);
+      expect(await catalog.putPreset('signet-test', { name: 'avatars', unsigned: false, max_file_size: 10 })).toBe(true);
+      expect(await catalog.putPreset('other', { name: 'elsewhere', unsigned: false })).toBe(true);
+      expect(await catalog.getPreset('signet-test', 'ugc')).toEqual(ugc);
+
+      const replaced: UploadPreset = { name: 'ugc', unsigned: false, overwrite: true };
+      expect(await catalog.putPreset('signet-test', replaced)).toBe(false);
+      expect(await catalog.getPreset('signet-test', 'ugc')).toEqual(replaced);
+      expect((await catalog.listPresets('signet-test')).map((preset) => preset.name)).toEqual(['avatars', 'ugc']);
+
+      expect(await catalog.deletePreset('signet-test', 'ugc')).toBe(true);
+      expect(await catalog.deletePreset('signet-test', 'ugc')).toBe(false);
+      expect(await catalog.getPreset('signet-test', 'ugc')).toBeNull();
+      expect(await catalog.getPreset('other', 'elsewhere')).not.toBeNull();
     });
 
     test('records a signature once until it is purged after expiry', async () => {

@@ -24,7 +24,10 @@ describe('SqliteCatalog', () => {
     await second.close();
 
     const db = new Database(file, { readonly: true });
-    expect(db.prepare('SELECT id, name FROM migrations').all()).toEqual([{ id: 1, name: '001-assets' }]);
+    expect(db.prepare('SELECT id, name FROM migrations').all()).toEqual([
+      { id: 1, name: '001-assets' },
+      { id: 2, name: '002-presets-moderation' },
+    ]);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     db.close();
   });
