@@ -7,6 +7,11 @@ uploader.setAttribute('cloud-name', config.cloud_name);
 uploader.setAttribute('api-key', config.api_key);
 uploader.setAttribute('upload-url', config.upload_url);
 document.getElementById('cloud-name').textContent = config.cloud_name;
+// The presets this demo user may choose, from the server's /api/presets.
+uploader.getUploadPresets = async () => {
+  const response = await fetch('/api/presets', { credentials: 'same-origin' });
+  return response.ok ? (await response.json()).map((p) => p.name) : [];
+};
 
 function tile(asset) {
   const li = document.createElement('li');

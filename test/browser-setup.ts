@@ -18,7 +18,11 @@ export default async function setup(project: TestProject) {
     host: '127.0.0.1',
     port: 0,
     dataDir,
-    config: { users: { [token]: { id: 'tester', role: 'admin' } } },
+    config: {
+      users: { [token]: { id: 'tester', role: 'admin' } },
+      // A preset the advanced-options tests choose in the panel; its effects show in the stored assets.
+      presets: { albums: { tags: ['from-preset'], context: { source: 'albums-preset' } } },
+    },
     log: () => {},
   });
   project.provide('server', {

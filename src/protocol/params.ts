@@ -75,6 +75,10 @@ export interface UploadApiResponse {
   original_filename: string;
   api_key: string;
   existing?: boolean;
+  /** Present when a preset holds new assets for review (`moderation: 'manual'`). */
+  moderation?: { kind: 'manual'; status: 'pending' | 'approved' | 'rejected' }[];
+  /** Catalogue status (listings): `active`, or the moderation state. */
+  status?: 'active' | 'pending' | 'approved' | 'rejected';
 }
 
 /** The error body on every endpoint: Cloudinary's `{error: {message}}` plus our stable `code`. */

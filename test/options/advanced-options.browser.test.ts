@@ -113,8 +113,18 @@ describe('advanced options panel', () => {
     expect(panel(el)?.shadowRoot?.querySelector('[part="lock-reason"]')).toBeNull();
   });
 
-  test('three files with public ID "trip" are stored as trip_1, trip_2, trip_3 with the chosen tags and folder', async () => {
-    const el = await uploader({ 'show-advanced-options': '', 'show-folder': '', multiple: '' });
+  test('three files with public ID "trip" are stored as trip_1, trip_2, trip_3 with the chosen tags, folder and preset', async () => {
+    const el = await uploader({
+      'show-advanced-options': '',
+      'show-folder': '',
+      'show-upload-preset': '',
+      multiple: '',
+    });
+    el.uploadPresets = ['albums'];
+    await el.updateComplete;
+    const select = field(el, 'upload-preset');
+    if (!select) throw new Error('no preset field');
+    await userEvent.selectOptions(select, 'albums');
     const folder = `f${Date.now().toString(36)}`;
     await typeInto(el, 'public-id', 'trip');
     await typeInto(el, 'folder', `albums/${folder}`);
@@ -150,7 +160,9 @@ describe('advanced options panel', () => {
     }
     const ids = successes.map((s) => s.publicId).sort();
     expect(ids).toEqual([1, 2, 3].map((i) => `albums/${folder}/trip_${i}`));
-    for (const s of successes) expect(s.tags).toEqual(['summer', 'family']);
+    // The preset's tags join the person's (presets/resolve.ts: tags merge), and its context is stored.
+    for (const s of successes) expect([...s.tags].sort()).toEqual(['family', 'from-preset', 'summer']);
+    expect(signed.every((p) => p.upload_preset === 'albums')).toBe(true);
     // What the signing endpoint received is exactly what was posted, file by file.
     const withoutAuth = (p: Record<string, string>) => {
       const { api_key: _k, signature: _s, ...rest } = p;
