@@ -1,3 +1,5 @@
+import { thumbnail } from './thumbnail.js';
+
 // The demo page's own script: configures the widget from the server and keeps a live grid of stored assets.
 const uploader = document.getElementById('uploader');
 const grid = document.getElementById('grid');
@@ -18,18 +20,7 @@ function tile(asset) {
   li.dataset.publicId = asset.public_id;
   const link = document.createElement('a');
   link.href = asset.secure_url;
-  if (asset.resource_type === 'image' && asset.format !== 'pdf') {
-    const img = document.createElement('img');
-    img.src = asset.secure_url;
-    img.alt = asset.display_name || asset.public_id;
-    img.loading = 'lazy';
-    link.append(img);
-  } else {
-    const thumb = document.createElement('span');
-    thumb.className = 'thumb';
-    thumb.textContent = asset.format || asset.resource_type;
-    link.append(thumb);
-  }
+  link.append(thumbnail(asset));
   const meta = document.createElement('div');
   meta.className = 'meta';
   meta.textContent = `${asset.public_id} · ${asset.bytes.toLocaleString()} B`;

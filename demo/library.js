@@ -1,3 +1,5 @@
+import { thumbnail } from './thumbnail.js';
+
 // The demo's media library: folder tree, asset grid with thumbnails, tags, moderation status and the delivery URL
 // to copy, filtered by folder and tag. It shows what the server lets the current demo user see.
 const tree = document.getElementById('tree');
@@ -30,18 +32,7 @@ function folderNode(folder) {
 function tile(asset) {
   const li = document.createElement('li');
   li.dataset.publicId = asset.public_id;
-  if (asset.resource_type === 'image' && asset.format !== 'pdf' && asset.status !== 'rejected') {
-    const img = document.createElement('img');
-    img.src = asset.secure_url;
-    img.alt = asset.display_name || asset.public_id;
-    img.loading = 'lazy';
-    li.append(img);
-  } else {
-    const thumb = document.createElement('span');
-    thumb.className = 'thumb';
-    thumb.textContent = asset.format || asset.resource_type;
-    li.append(thumb);
-  }
+  li.append(thumbnail(asset));
   const meta = document.createElement('div');
   meta.className = 'meta';
   const name = document.createElement('div');

@@ -3,7 +3,7 @@ import { property, state } from 'lit/decorators.js';
 import { en, type SignetLocale } from '../locales/en.js';
 import { styles } from './advanced-options.styles.js';
 import { EMPTY_OPTIONS, type UploadOptions } from './options.js';
-import { checkFolder, checkPublicId, checkTags } from './rules.js';
+import { checkFolder, checkPublicId, checkTags, type RuleResult } from './rules.js';
 
 /** A choice in the upload preset list. */
 export interface PresetChoice {
@@ -51,25 +51,13 @@ export class SignetAdvancedOptions extends LitElement {
   protected override render(): TemplateResult {
     const s = this.strings.options;
     const { options } = this;
-    const idCheck = options.publicId ? checkPublicId(options.publicId) : { ok: true as const };
+    const idCheck: RuleResult = options.publicId ? checkPublicId(options.publicId) : { ok: true };
     const folderCheck = checkFolder(options.folder);
     const tagCheck = this.tagDraft ? checkTags([this.tagDraft]) : checkTags(options.tags);
     return html`<fieldset ?disabled=${this.locked}>
       <legend>${s.legend}</legend>
       ${this.locked ? html`<p part="lock-reason" role="status">${s.lockedReason}</p>` : nothing}
-      <div class="field">
-        <label for="public-id">${s.publicId}</label>
-        <input
-          id="public-id"
-          name="public_id"
-          autocomplete="off"
-          .value=${options.publicId}
-          aria-invalid=${idCheck.ok ? 'false' : 'true'}
-          aria-describedby="public-id-error"
-          @input=${(e: Event) => this.#change({ publicId: (e.target as HTMLInputElement).value.trim() })}
-        />
-        <span id="public-id-error" class="error" role="alert">${idCheck.ok ? '' : idCheck.error.message}</span>
-      </div>
+      ${this.#textField('public-id', 'public_id', s.publicId, options.publicId, idCheck, (publicId) => this.#change({ publicId }))}
       <div class="field">
         <label for="tags">${s.tags}</label>
         <ul class="chips" aria-label=${s.tags}>
@@ -100,19 +88,9 @@ export class SignetAdvancedOptions extends LitElement {
       </div>
       ${
         this.showFolder
-          ? html`<div class="field">
-              <label for="folder">${s.folder}</label>
-              <input
-                id="folder"
-                name="folder"
-                autocomplete="off"
-                .value=${options.folder}
-                aria-invalid=${folderCheck.ok ? 'false' : 'true'}
-                aria-describedby="folder-error"
-                @input=${(e: Event) => this.#change({ folder: (e.target as HTMLInputElement).value.trim() })}
-              />
-              <span id="folder-error" class="error" role="alert">${folderCheck.ok ? '' : folderCheck.error.message}</span>
-            </div>`
+          ? this.#textField('folder', 'folder', s.folder, options.folder, folderCheck, (folder) =>
+              this.#change({ folder }),
+            )
           : nothing
       }
       ${
@@ -134,6 +112,30 @@ export class SignetAdvancedOptions extends LitElement {
           : nothing
       }
     </fieldset>`;
+  }
+
+  /** A text input checked as it is typed, its rule's message announced beside it. */
+  #textField(
+    id: string,
+    name: string,
+    label: string,
+    value: string,
+    check: RuleResult,
+    onInput: (value: string) => void,
+  ): TemplateResult {
+    return html`<div class="field">
+      <label for=${id}>${label}</label>
+      <input
+        id=${id}
+        name=${name}
+        autocomplete="off"
+        .value=${value}
+        aria-invalid=${check.ok ? 'false' : 'true'}
+        aria-describedby="${id}-error"
+        @input=${(e: Event) => onInput((e.target as HTMLInputElement).value.trim())}
+      />
+      <span id="${id}-error" class="error" role="alert">${check.ok ? '' : check.error.message}</span>
+    </div>`;
   }
 
   #change(patch: Partial<UploadOptions>): void {

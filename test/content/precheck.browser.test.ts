@@ -1,17 +1,11 @@
-import { afterEach, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { commands } from 'vitest/browser';
 import { bytes, choose, mount, next, pressUpload } from '../helpers/browser.js';
-
-const mounted: HTMLElement[] = [];
-afterEach(() => {
-  for (const el of mounted.splice(0)) el.remove();
-});
 
 const fromBase64 = (b64: string) => Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
 
 test('an encrypted PDF is refused at once with the person-readable message, sends nothing, and the other files upload', async () => {
   const el = await mount({ multiple: '' });
-  mounted.push(el);
   const encrypted = new File([fromBase64(await commands.makePdf(true))], 'locked.pdf', { type: 'application/pdf' });
   const plain = new File([fromBase64(await commands.makePdf(false))], 'open.pdf', { type: 'application/pdf' });
   const other = new File([bytes(2000, 9)], 'data.bin');

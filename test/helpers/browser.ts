@@ -1,5 +1,5 @@
 // Helpers for browser tests: build files, mount the element, drive its file input like a person would.
-import { expect, inject } from 'vitest';
+import { afterEach, expect, inject } from 'vitest';
 import type { SignedParams, UploadParams } from '../../src/protocol/params.js';
 import type { SignetUploader } from '../../src/uploader/uploader.js';
 import '../../src/define.js';
@@ -37,6 +37,14 @@ export async function signWithServer(params: UploadParams): Promise<SignedParams
   return response.json();
 }
 
+const mounted: HTMLElement[] = [];
+// Every test file that mounts elements gets them removed after each test. Remove the elements themselves, never
+// wipe <body>: Uppy later removes its own body-level helper forms with removeChild.
+afterEach(() => {
+  for (const el of mounted.splice(0)) el.remove();
+});
+
+/** Mounts a <signet-uploader> pointed at the test server, signed by it; removed after the test. */
 export async function mount(attrs: Record<string, string> = {}): Promise<SignetUploader> {
   const { url, cloudName, apiKey } = server();
   const el = document.createElement('signet-uploader');
@@ -46,6 +54,7 @@ export async function mount(attrs: Record<string, string> = {}): Promise<SignetU
   for (const [name, value] of Object.entries(attrs)) el.setAttribute(name, value);
   el.signUpload = signWithServer;
   document.body.append(el);
+  mounted.push(el);
   await el.updateComplete;
   await el.ready;
   return el;

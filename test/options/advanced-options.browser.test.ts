@@ -1,18 +1,7 @@
-import { afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { userEvent } from 'vitest/browser';
 import type { SignetUploader } from '../../src/uploader/uploader.js';
 import { bytes, choose, listAssets, mount, next, pressUpload, signWithServer } from '../helpers/browser.js';
-
-const mounted: HTMLElement[] = [];
-afterEach(() => {
-  for (const el of mounted.splice(0)) el.remove();
-});
-
-async function uploader(attrs: Record<string, string> = {}) {
-  const el = await mount(attrs);
-  mounted.push(el);
-  return el;
-}
 
 const panel = (el: SignetUploader) => el.shadowRoot?.querySelector('signet-advanced-options') ?? null;
 const field = (el: SignetUploader, id: string) =>
@@ -36,15 +25,15 @@ async function addTag(el: SignetUploader, tag: string) {
 
 describe('advanced options panel', () => {
   test('is hidden unless show-advanced-options; folder and preset fields only when enabled', async () => {
-    const plain = await uploader();
+    const plain = await mount();
     expect(panel(plain)).toBeNull();
-    const basic = await uploader({ 'show-advanced-options': '' });
+    const basic = await mount({ 'show-advanced-options': '' });
     await panel(basic)?.updateComplete;
     expect(field(basic, 'public-id')).not.toBeNull();
     expect(field(basic, 'tags')).not.toBeNull();
     expect(field(basic, 'folder')).toBeNull();
     expect(field(basic, 'upload-preset')).toBeNull();
-    const full = await uploader({ 'show-advanced-options': '', 'show-folder': '', 'show-upload-preset': '' });
+    const full = await mount({ 'show-advanced-options': '', 'show-folder': '', 'show-upload-preset': '' });
     full.getUploadPresets = async () => ['avatars', { name: 'docs', label: 'Documents' }];
     await expect.poll(() => field(full, 'upload-preset')?.options.length).toBe(3);
     expect([...(field(full, 'upload-preset')?.options ?? [])].map((o) => o.textContent)).toEqual([
@@ -55,7 +44,7 @@ describe('advanced options panel', () => {
   });
 
   test('typing fires signet-options-change with every value; an invalid public ID shows the rule at once', async () => {
-    const el = await uploader({ 'show-advanced-options': '', 'show-folder': '' });
+    const el = await mount({ 'show-advanced-options': '', 'show-folder': '' });
     const changes: unknown[] = [];
     el.addEventListener('signet-options-change', (e) => changes.push(e.options));
     await typeInto(el, 'public-id', 'holiday');
@@ -75,7 +64,7 @@ describe('advanced options panel', () => {
   });
 
   test('an invalid public ID keeps files out of the queue and fires signet-batch-cancelled; nothing is sent', async () => {
-    const el = await uploader({ 'show-advanced-options': '', multiple: '' });
+    const el = await mount({ 'show-advanced-options': '', multiple: '' });
     let signs = 0;
     el.signUpload = async (params) => {
       signs++;
@@ -92,7 +81,7 @@ describe('advanced options panel', () => {
   });
 
   test('locks once files are chosen, with a visible reason, and unlocks when the queue is cleared or uploaded', async () => {
-    const el = await uploader({ 'show-advanced-options': '' });
+    const el = await mount({ 'show-advanced-options': '' });
     await typeInto(el, 'public-id', 'first');
     choose(el, [new File([bytes(100)], 'one.bin')]);
     await expect.poll(() => fieldset(el)?.disabled).toBe(true);
@@ -114,7 +103,7 @@ describe('advanced options panel', () => {
   });
 
   test('three files with public ID "trip" are stored as trip_1, trip_2, trip_3 with the chosen tags, folder and preset', async () => {
-    const el = await uploader({
+    const el = await mount({
       'show-advanced-options': '',
       'show-folder': '',
       'show-upload-preset': '',
@@ -186,7 +175,7 @@ describe('advanced options panel', () => {
   });
 
   test('page-level defaults come from attributes: public-id, folder, tags, upload-preset, context', async () => {
-    const el = await uploader({
+    const el = await mount({
       'public-id': 'cover',
       folder: 'books',
       tags: 'a, b',

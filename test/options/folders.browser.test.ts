@@ -1,11 +1,6 @@
-import { afterEach, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import type { SignetUploader } from '../../src/uploader/uploader.js';
 import { listAssets, mount, next, pressUpload, signWithServer } from '../helpers/browser.js';
-
-const mounted: HTMLElement[] = [];
-afterEach(() => {
-  for (const el of mounted.splice(0)) el.remove();
-});
 
 /** Files as a directory picker or a dropped tree hands them to the Dashboard: with their relative paths. */
 function tree(paths: string[]): File[] {
@@ -23,7 +18,6 @@ function addTree(el: SignetUploader, files: File[]) {
 
 test('a folder named "bad name!" stops the whole batch before any request reaches the server', async () => {
   const el = await mount({ multiple: '' });
-  mounted.push(el);
   let signs = 0;
   el.signUpload = async (params) => {
     signs++;
@@ -44,7 +38,6 @@ test('a folder named "bad name!" stops the whole batch before any request reache
 
 test('each file of a tree goes into <base folder>/<its relative folder>', async () => {
   const el = await mount({ multiple: '', folder: 'base' });
-  mounted.push(el);
   const root = `t${Date.now().toString(36)}`;
   addTree(el, tree([`${root}/day-1/a.txt`, `${root}/day-2/b.txt`, `${root}/c.txt`]));
   const complete = next(el, 'signet-queue-complete');

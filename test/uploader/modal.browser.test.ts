@@ -1,14 +1,8 @@
-import { afterEach, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { mount } from '../helpers/browser.js';
-
-const mounted: HTMLElement[] = [];
-afterEach(() => {
-  for (const el of mounted.splice(0)) el.remove();
-});
 
 test('mode="modal" renders an open button; it, open() and close() show and hide the dashboard', async () => {
   const el = await mount({ mode: 'modal' });
-  mounted.push(el);
   const button = el.shadowRoot?.querySelector<HTMLButtonElement>('[part="open-button"]');
   expect(button?.textContent?.trim()).toBe('Upload files');
   const modal = () => el.shadowRoot?.querySelector('.uppy-Dashboard--modal');
@@ -24,7 +18,6 @@ test('mode="modal" renders an open button; it, open() and close() show and hide 
 
 test('inline mode renders the dashboard in place with Uppy styles adopted into the shadow root', async () => {
   const el = await mount();
-  mounted.push(el);
   const inner = el.shadowRoot?.querySelector<HTMLElement>('.uppy-Dashboard-inner');
   expect(inner).not.toBeNull();
   expect(inner?.getBoundingClientRect().height ?? 0).toBeGreaterThan(100);
@@ -36,7 +29,6 @@ test('inline mode renders the dashboard in place with Uppy styles adopted into t
 
 test('moving the element in the DOM tears Uppy down and builds exactly one new dashboard', async () => {
   const el = await mount();
-  mounted.push(el);
   const first = el.uppy;
   const other = document.createElement('div');
   document.body.append(other);

@@ -1,10 +1,5 @@
-import { afterEach, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { mount } from '../helpers/browser.js';
-
-const mounted: HTMLElement[] = [];
-afterEach(() => {
-  for (const el of mounted.splice(0)) el.remove();
-});
 
 const tabs = (el: HTMLElement) =>
   [...(el.shadowRoot?.querySelectorAll('.uppy-DashboardTab') ?? [])].map((t) =>
@@ -15,7 +10,6 @@ const loadedRemoteChunk = () =>
 
 test('by default only local files: no remote tabs, and the remote-sources code is never loaded', async () => {
   const el = await mount();
-  mounted.push(el);
   expect(tabs(el)).toEqual([]);
   expect(el.shadowRoot?.querySelector('.uppy-Dashboard-browse')).not.toBeNull();
   expect(loadedRemoteChunk()).toBe(false);
@@ -23,7 +17,6 @@ test('by default only local files: no remote tabs, and the remote-sources code i
 
 test('sources="dropbox url" shows those tabs in that order, with Companion at <upload-url>/companion', async () => {
   const el = await mount({ sources: 'local dropbox url' });
-  mounted.push(el);
   await expect.poll(() => tabs(el)).toEqual(['MyDevice', 'Dropbox', 'Url']);
   expect(loadedRemoteChunk()).toBe(true);
   const dropbox = el.uppy?.getPlugin('Dropbox') as unknown as { opts: { companionUrl: string } };
@@ -32,7 +25,6 @@ test('sources="dropbox url" shows those tabs in that order, with Companion at <u
 
 test('without "local" the device picker is gone', async () => {
   const el = await mount({ sources: 'url' });
-  mounted.push(el);
   await expect.poll(() => tabs(el)).toEqual(['Url']);
   expect(el.shadowRoot?.querySelector('.uppy-Dashboard-browse')).toBeNull();
 });

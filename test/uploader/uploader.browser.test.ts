@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { commands } from 'vitest/browser';
 import type { UploadParams } from '../../src/protocol/params.js';
 import {
@@ -13,18 +13,6 @@ import {
   signWithServer,
 } from '../helpers/browser.js';
 
-const mounted: HTMLElement[] = [];
-afterEach(() => {
-  // Remove the elements themselves: Uppy later removes its own body-level helpers with removeChild.
-  for (const el of mounted.splice(0)) el.remove();
-});
-
-async function uploader(attrs: Record<string, string> = {}) {
-  const el = await mount(attrs);
-  mounted.push(el);
-  return el;
-}
-
 async function deliveredBytes(url: string): Promise<Uint8Array<ArrayBuffer>> {
   const response = await fetch(url);
   expect(response.status).toBe(200);
@@ -33,7 +21,7 @@ async function deliveredBytes(url: string): Promise<Uint8Array<ArrayBuffer>> {
 
 describe('<signet-uploader> uploading to the reference server', () => {
   test('uploads a chosen file through a signed request; the success event carries the server JSON and the stored bytes are equal', async () => {
-    const el = await uploader();
+    const el = await mount();
     const data = bytes(300_000, 7);
     const statuses: string[] = [];
     new MutationObserver(() => statuses.push(el.getAttribute('status') ?? '')).observe(el, { attributes: true });
@@ -58,7 +46,7 @@ describe('<signet-uploader> uploading to the reference server', () => {
   });
 
   test('signs exactly the parameters it then posts, with the timestamp and source it adds', async () => {
-    const el = await uploader();
+    const el = await mount();
     const signed: UploadParams[] = [];
     el.signUpload = async (params) => {
       signed.push(params);
@@ -85,7 +73,7 @@ describe('<signet-uploader> uploading to the reference server', () => {
   });
 
   test('a changed signed parameter is refused with SIGNATURE_INVALID, shown to the person, and nothing is stored', async () => {
-    const el = await uploader();
+    const el = await mount();
     el.signUpload = async (params) => {
       const signed = await signWithServer(params);
       return { ...signed, signature: signed.signature.replace(/^./, (c) => (c === 'a' ? 'b' : 'a')) };
@@ -111,7 +99,7 @@ describe('<signet-uploader> uploading to the reference server', () => {
   });
 
   test('asks once for a fresh signature when the first one has expired', async () => {
-    const el = await uploader();
+    const el = await mount();
     const timestamps: number[] = [];
     el.signUpload = async (params) => {
       timestamps.push(Number(params.timestamp));
@@ -128,7 +116,7 @@ describe('<signet-uploader> uploading to the reference server', () => {
   });
 
   test('sends files above chunk-size in chunks with Content-Range and one upload id; the stored bytes are equal', async () => {
-    const el = await uploader({ 'chunk-size': String(256 * 1024) });
+    const el = await mount({ 'chunk-size': String(256 * 1024) });
     const data = bytes(1024 * 1024 + 12_345, 3);
     const headers: Record<string, string>[] = [];
     const setRequestHeader = XMLHttpRequest.prototype.setRequestHeader;
@@ -164,7 +152,7 @@ describe('<signet-uploader> uploading to the reference server', () => {
   });
 
   test('retries a chunk once when its request fails on the network, and the file still arrives whole', async () => {
-    const el = await uploader({ 'chunk-size': String(128 * 1024) });
+    const el = await mount({ 'chunk-size': String(128 * 1024) });
     const data = bytes(400_000, 11);
     const send = XMLHttpRequest.prototype.send;
     let calls = 0;
@@ -190,7 +178,7 @@ describe('<signet-uploader> uploading to the reference server', () => {
   });
 
   test('cancelling mid-upload stops the requests, fires no success and stores nothing', async () => {
-    const el = await uploader({ 'chunk-size': String(64 * 1024) });
+    const el = await mount({ 'chunk-size': String(64 * 1024) });
     const before = (await listAssets()).length;
     let successes = 0;
     el.addEventListener('signet-upload-success', () => successes++);
@@ -206,7 +194,7 @@ describe('<signet-uploader> uploading to the reference server', () => {
   });
 
   test('restrictions come from max-file-size and accept', async () => {
-    const el = await uploader({ 'max-file-size': '1000', accept: 'image/*,.txt' });
+    const el = await mount({ 'max-file-size': '1000', accept: 'image/*,.txt' });
     choose(el, [new File([bytes(2000)], 'big.txt', { type: 'text/plain' })]);
     choose(el, [new File([bytes(10)], 'x.bin', { type: 'application/octet-stream' })]);
     await new Promise((r) => setTimeout(r, 100));
@@ -216,10 +204,10 @@ describe('<signet-uploader> uploading to the reference server', () => {
   });
 
   test('without multiple only one file is accepted; with multiple and max-files the limit holds', async () => {
-    const single = await uploader();
+    const single = await mount();
     choose(single, [new File(['a'], 'a.txt'), new File(['b'], 'b.txt')]);
     expect(single.uppy?.getFiles().length ?? 0).toBeLessThanOrEqual(1);
-    const several = await uploader({ multiple: '', 'max-files': '2' });
+    const several = await mount({ multiple: '', 'max-files': '2' });
     choose(several, [new File(['a'], 'a.txt'), new File(['b'], 'b.txt')]);
     choose(several, [new File(['c'], 'c.txt')]);
     expect(several.uppy?.getFiles().map((f) => f.name)).toEqual(['a.txt', 'b.txt']);
