@@ -74,7 +74,9 @@ async function uploadAndCheckTree(page: Page, before: Asset[]) {
 test('dropping a folder tree uploads every file into its own folder; the empty folder creates nothing', async () => {
   const page = await openDemo();
   const before = await assets();
-  const box = await page.locator('signet-uploader .uppy-Dashboard-inner').boundingBox();
+  const target = page.locator('signet-uploader .uppy-Dashboard-inner');
+  await target.scrollIntoViewIfNeeded();
+  const box = await target.boundingBox();
   if (!box) throw new Error('dashboard not visible');
   const cdp = await page.context().newCDPSession(page);
   const data = { items: [], files: [join(dir, 'trip')], dragOperationsMask: 1 };
