@@ -26,6 +26,9 @@ export const ERROR_CODES = [
   'PDF_ENCRYPTED',
   'PDF_UNREADABLE',
   'URL_FORBIDDEN',
+  // remote sources (Companion): the URL could not be fetched; the provider refused the sign-in
+  'URL_UNREACHABLE',
+  'PROVIDER_AUTH_FAILED',
   // transport and storage
   'CHUNK_INVALID',
   'UPLOAD_EXPIRED',
@@ -68,6 +71,9 @@ export const ERROR_STATUS = {
   PDF_ENCRYPTED: 422,
   PDF_UNREADABLE: 422,
   URL_FORBIDDEN: 403,
+  // 424 Failed Dependency, as Companion answers provider failures: a 4xx, so Uppy's client does not retry it.
+  URL_UNREACHABLE: 424,
+  PROVIDER_AUTH_FAILED: 401,
   CHUNK_INVALID: 400,
   UPLOAD_EXPIRED: 410,
   STORAGE_FULL: 507,

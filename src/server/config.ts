@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { type CompanionConfig, DEFAULT_COMPANION_CONFIG } from './companion/settings.js';
 import { type PresetDefinition, parsePreset } from './presets/definition.js';
 
 export interface AuthUser {
@@ -60,6 +61,41 @@ export interface ServerConfig {
     /** Deliver assets waiting for moderation (Cloudinary does); rejected assets are never delivered. */
     deliverPending: boolean;
   };
+  /** Where asset bytes live: `<dataDir>/store` (disk) or a bucket (s3; see stores/s3.ts). */
+  storage: {
+    kind: 'disk' | 's3';
+    s3: {
+      /** e.g. `http://127.0.0.1:7480`; null = AWS S3 in `region`. */
+      endpoint: string | null;
+      /** What browsers reach for presigned URLs when it is not `endpoint` (a proxy, another host name); null = same. */
+      publicEndpoint: string | null;
+      region: string;
+      bucket: string;
+      accessKeyId: string;
+      secretAccessKey: string;
+      forcePathStyle: boolean;
+      /** Prepended to every object key, e.g. `signet/`. */
+      prefix: string;
+      /** Lifetime of each presigned URL of a direct upload. */
+      presignExpirySeconds: number;
+      /** How long a direct upload may take from `POST /api/s3/start` to `POST /api/s3/complete`. */
+      uploadTtlSeconds: number;
+      /** Part size of multipart uploads, direct and server-side (at least 5 MiB, S3's minimum). */
+      partSize: number;
+      /** Files the server stores (Upload API) go up in parts above this size. */
+      multipartThreshold: number;
+    };
+  };
+  /** Asset records, presets and used signatures: `<dataDir>/catalog.sqlite`, or PostgreSQL shared by instances. */
+  catalog: {
+    kind: 'sqlite' | 'postgres';
+    /** `postgres://user:password@host:port/database` when kind is postgres. */
+    url: string | null;
+    /** PostgreSQL schema of the tables (created when missing); null = the connection's search_path. */
+    schema: string | null;
+  };
+  /** Remote sources (Web URL, Dropbox) through Uppy Companion at `/companion`; see companion/settings.ts. */
+  companion: CompanionConfig;
 }
 
 export type DeepPartial<T> = T extends readonly unknown[]
@@ -68,6 +104,7 @@ export type DeepPartial<T> = T extends readonly unknown[]
     ? { [K in keyof T]?: DeepPartial<T[K]> }
     : T;
 
+const MiB = 1024 ** 2;
 const GiB = 1024 ** 3;
 
 export const DEFAULT_CONFIG = {
@@ -87,6 +124,26 @@ export const DEFAULT_CONFIG = {
   presets: {},
   defaultPreset: null,
   assets: { retainOnOverwrite: false, deliverPending: true },
+  storage: {
+    kind: 'disk',
+    s3: {
+      endpoint: null,
+      publicEndpoint: null,
+      region: 'us-east-1',
+      bucket: '',
+      accessKeyId: '',
+      secretAccessKey: '',
+      forcePathStyle: true,
+      prefix: '',
+      // Short: a leaked URL is good for one request shape on one key, and only for minutes.
+      presignExpirySeconds: 300,
+      uploadTtlSeconds: 6 * 3600,
+      partSize: 8 * MiB,
+      multipartThreshold: 64 * MiB,
+    },
+  },
+  catalog: { kind: 'sqlite', url: null, schema: null },
+  companion: DEFAULT_COMPANION_CONFIG,
 } satisfies ServerConfig;
 
 export const ENV_VARS = {
@@ -94,6 +151,18 @@ export const ENV_VARS = {
   port: 'SIGNET_PORT',
   dataDir: 'SIGNET_DATA_DIR',
   config: 'SIGNET_CONFIG',
+  /** Setting a bucket switches storage to s3; secrets belong here rather than in a config file. */
+  s3Bucket: 'SIGNET_S3_BUCKET',
+  s3Endpoint: 'SIGNET_S3_ENDPOINT',
+  s3Region: 'SIGNET_S3_REGION',
+  s3AccessKeyId: 'SIGNET_S3_ACCESS_KEY_ID',
+  s3SecretAccessKey: 'SIGNET_S3_SECRET_ACCESS_KEY',
+  /** A postgres:// URL switches the catalogue to PostgreSQL. */
+  catalogUrl: 'SIGNET_CATALOG_URL',
+  /** Companion's fixed secret, and a Dropbox app's key and secret (see companion/settings.ts). */
+  companionSecret: 'SIGNET_COMPANION_SECRET',
+  dropboxKey: 'SIGNET_DROPBOX_KEY',
+  dropboxSecret: 'SIGNET_DROPBOX_SECRET',
 } as const;
 
 export interface ConfigSources {
@@ -134,7 +203,30 @@ function configFromEnv(env: Readonly<Record<string, string | undefined>>): DeepP
   if (host) server.host = host;
   if (port) server.port = parsePort(port, ENV_VARS.port);
   if (dataDir) server.dataDir = dataDir;
-  return { server };
+  const layer: DeepPartial<ServerConfig> = { server };
+  const s3 = Object.fromEntries(
+    (
+      [
+        ['bucket', env[ENV_VARS.s3Bucket]],
+        ['endpoint', env[ENV_VARS.s3Endpoint]],
+        ['region', env[ENV_VARS.s3Region]],
+        ['accessKeyId', env[ENV_VARS.s3AccessKeyId]],
+        ['secretAccessKey', env[ENV_VARS.s3SecretAccessKey]],
+      ] as const
+    ).filter(([, value]) => value),
+  );
+  if (Object.keys(s3).length > 0) layer.storage = { ...(s3.bucket ? { kind: 's3' } : {}), s3 };
+  const catalogUrl = env[ENV_VARS.catalogUrl];
+  if (catalogUrl) layer.catalog = { kind: 'postgres', url: catalogUrl };
+  const companionSecret = env[ENV_VARS.companionSecret];
+  const dropboxKey = env[ENV_VARS.dropboxKey];
+  const dropboxSecret = env[ENV_VARS.dropboxSecret];
+  if (companionSecret || (dropboxKey && dropboxSecret))
+    layer.companion = {
+      ...(companionSecret ? { secret: companionSecret } : {}),
+      ...(dropboxKey && dropboxSecret ? { dropbox: { key: dropboxKey, secret: dropboxSecret } } : {}),
+    };
+  return layer;
 }
 
 export function parsePort(value: string, what: string): number {
@@ -160,6 +252,7 @@ function validate(config: ServerConfig): ServerConfig {
     throw new Error('Config server.port must be a port number.');
   if (!Array.isArray(config.cors.origins)) throw new Error('Config cors.origins must be a list of origins.');
   validatePresets(config);
+  validateBackends(config);
   for (const [token, user] of Object.entries(config.users)) {
     if (token.length < 16) throw new Error('Config users: every token must be at least 16 characters.');
     if (!user || typeof user.id !== 'string' || (user.role !== 'admin' && user.role !== 'contributor'))
@@ -182,6 +275,28 @@ function validatePresets(config: ServerConfig): void {
   for (const key of ['retainOnOverwrite', 'deliverPending'] as const) {
     if (typeof config.assets[key] !== 'boolean') throw new Error(`Config assets.${key} must be true or false.`);
   }
+}
+
+function validateBackends({ storage, catalog }: ServerConfig): void {
+  if (storage.kind !== 'disk' && storage.kind !== 's3') throw new Error('Config storage.kind must be "disk" or "s3".');
+  if (storage.kind === 's3') {
+    const s3 = storage.s3;
+    for (const key of ['bucket', 'accessKeyId', 'secretAccessKey', 'region'] as const)
+      if (typeof s3[key] !== 'string' || s3[key] === '') throw new Error(`Config storage.s3.${key} is required.`);
+    for (const [key, min, max] of [
+      ['presignExpirySeconds', 1, 604_800],
+      ['uploadTtlSeconds', 60, 7 * 86_400],
+      ['partSize', 5 * MiB, 5 * GiB],
+      ['multipartThreshold', 5 * MiB, 5 * GiB],
+    ] as const) {
+      const value = s3[key];
+      if (!Number.isSafeInteger(value) || value < min || value > max)
+        throw new Error(`Config storage.s3.${key} must be an integer from ${min} to ${max}.`);
+    }
+  }
+  if (catalog.kind !== 'sqlite' && catalog.kind !== 'postgres')
+    throw new Error('Config catalog.kind must be "sqlite" or "postgres".');
+  if (catalog.kind === 'postgres' && !catalog.url) throw new Error('Config catalog.url is required for postgres.');
 }
 
 /** Deep merge of plain objects; arrays and scalars replace; `undefined` leaves the base value. */

@@ -10,7 +10,10 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import type { Catalog } from './catalog/catalog.js';
+import { PostgresCatalog } from './catalog/postgres.js';
 import { SqliteCatalog } from './catalog/sqlite.js';
+import type { CompanionHost } from './companion/mount.js';
+import type { Resolver } from './companion/ssrf-guard.js';
 import { type AuthUser, type DeepPartial, loadConfig, type ServerConfig } from './config.js';
 import type { ServerContext, ServerPaths } from './context.js';
 import { CREDENTIALS_FILE, type Credentials, loadCredentials } from './credentials.js';
@@ -21,18 +24,25 @@ import { adminAssetsRoute, adminModerationRoute } from './routes/admin-assets.js
 import { adminPresetRoute, adminPresetsRoute } from './routes/admin-presets.js';
 import { apiConfigRoute } from './routes/api-config.js';
 import { assetsRoute } from './routes/assets.js';
+import { companionHost } from './routes/companion.js';
 import { deliveryRoute } from './routes/delivery.js';
+import { s3CompleteRoute } from './routes/s3-complete.js';
+import { s3SignRoute } from './routes/s3-sign.js';
+import { s3StartRoute } from './routes/s3-start.js';
 import { presetChoicesRoute, signRoute } from './routes/sign.js';
 import { DEMO_COOKIE, staticRoute } from './routes/static.js';
 import { uploadRoute } from './routes/upload.js';
+import { DirectUploads } from './s3/direct.js';
 import { DiskStore } from './stores/disk.js';
+import { S3Store } from './stores/s3.js';
 import type { Store } from './stores/store.js';
 import { sweep, sweepIntervalMs } from './sweep.js';
 
-export type { AssetKey, AssetPage, AssetRecord, Catalog, ListQuery } from './catalog/catalog.js';
+export type { AssetKey, AssetPage, AssetRecord, AssetStatus, Catalog, ListQuery } from './catalog/catalog.js';
 export type { AuthUser, DeepPartial, ServerConfig } from './config.js';
 export { DEFAULT_CONFIG, ENV_VARS } from './config.js';
 export type { Credentials } from './credentials.js';
+export type { AutoTagRule, PresetDefinition, UploadPreset } from './presets/definition.js';
 export { responseSignature, sign, verify } from './signing.js';
 export type { ByteRange, Store } from './stores/store.js';
 
@@ -57,6 +67,10 @@ export interface StartOptions {
   env?: Readonly<Record<string, string | undefined>>;
   /** Clock in milliseconds; default `Date.now` (tests travel in time with it). */
   now?: () => number;
+  /** Test mode without NODE_ENV=test: permits `companion.allowLocalUrls`. Never together with NODE_ENV=production. */
+  testMode?: boolean;
+  /** Resolves host names for the remote-URL guard (all addresses of a name); default: the system's resolver. */
+  resolveHost?: Resolver;
 }
 
 export interface SignetServer {
@@ -95,13 +109,17 @@ export async function startServer(options: StartOptions = {}): Promise<SignetSer
   const users: Record<string, AuthUser> = demoMode
     ? { [credentials.demo_token]: { id: 'demo', role: 'admin' } }
     : config.users;
-  const catalog = new SqliteCatalog(paths.catalogFile);
+  const catalog: Catalog =
+    config.catalog.kind === 'postgres'
+      ? await PostgresCatalog.open({ url: config.catalog.url ?? '', schema: config.catalog.schema ?? undefined })
+      : new SqliteCatalog(paths.catalogFile);
+  const s3 = config.storage.kind === 's3' ? new S3Store(config.storage.s3) : null;
 
   const ctx: ServerContext = {
     config,
     credentials,
     catalog,
-    store: new DiskStore(paths.storeDir),
+    store: s3 ?? new DiskStore(paths.storeDir),
     sessions: new ChunkSessions(paths.chunksDir, config.limits.chunkTtlSeconds, now),
     paths,
     users,
@@ -113,6 +131,9 @@ export async function startServer(options: StartOptions = {}): Promise<SignetSer
   };
 
   let server: Server;
+  let companion: CompanionHost | null = null;
+  /** More sweeping on the timer, for what only some configurations have. */
+  const housekeeping: (() => Promise<unknown>)[] = [];
   try {
     await sweep(ctx);
     await seedPresets(catalog, credentials.cloud_name, config);
@@ -128,8 +149,21 @@ export async function startServer(options: StartOptions = {}): Promise<SignetSer
       uploadRoute(ctx),
       deliveryRoute(ctx),
     ];
+    companion = companionHost(ctx, {
+      env: options.env ?? process.env,
+      testMode: options.testMode,
+      resolveHost: options.resolveHost,
+    });
+    if (companion) routes.push(companion.route);
+    if (s3) {
+      const uploads = new DirectUploads(ctx, s3, config.storage.s3);
+      routes.push(s3StartRoute(ctx, uploads), s3SignRoute(ctx, uploads), s3CompleteRoute(ctx, uploads));
+      housekeeping.push(() => uploads.sweep());
+    }
+    for (const task of housekeeping) await task();
     if (config.server.staticDir) routes.push(staticRoute(ctx, config.server.staticDir));
     server = createServer(createRouter(routes, log));
+    companion?.attach(server);
     // Headers must come quickly; bodies may take as long as a large upload needs while bytes keep flowing.
     server.headersTimeout = 30_000;
     server.requestTimeout = 0;
@@ -146,9 +180,17 @@ export async function startServer(options: StartOptions = {}): Promise<SignetSer
   // A wildcard address is no place to fetch from; without a configured public URL, links point at this machine.
   const reachable = WILDCARD_HOSTS.has(config.server.host) ? `http://localhost:${port}` : url;
   ctx.publicUrl = (config.publicUrl ?? reachable).replace(/\/+$/, '');
+  try {
+    await companion?.start();
+  } catch (error) {
+    await closeServer(server);
+    await catalog.close();
+    throw error;
+  }
 
   const timer = setInterval(() => {
-    sweep(ctx).catch((error: unknown) => log(`signet-server: sweep failed: ${String(error)}`));
+    for (const task of [() => sweep(ctx), ...housekeeping])
+      task().catch((error: unknown) => log(`signet-server: sweep failed: ${String(error)}`));
   }, sweepIntervalMs(ctx));
   timer.unref();
 
@@ -163,6 +205,7 @@ export async function startServer(options: StartOptions = {}): Promise<SignetSer
     close() {
       closing ??= (async () => {
         clearInterval(timer);
+        companion?.close();
         await closeServer(server);
         await catalog.close();
       })();

@@ -74,6 +74,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<UppyRuntim
     target: options.target, // an Element: Uppy resolves selector strings against `document`, not our shadow root
     inline: options.inline,
     height: options.height,
+    width: '100%',
     proudlyDisplayPoweredByUppy: false,
     // Uppy's scroll lock is a class on <body> styled by CSS that lives in our shadow root, so it cannot apply.
     disablePageScrollWhenModalOpen: false,

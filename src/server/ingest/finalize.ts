@@ -21,6 +21,11 @@ export interface CompleteFile {
   md5: string;
   /** The multipart file name (display only). */
   filename: string;
+  /**
+   * The bytes are already in the store under this key (a direct-to-S3 upload): `tempFile` then holds only their
+   * first bytes, for detection, and nothing is published. The caller removes the object if no record takes it.
+   */
+  storedAs?: string;
 }
 
 export async function finalizeUpload(
@@ -77,7 +82,7 @@ async function publish(
     width: detected.width,
     height: detected.height,
     etag: file.md5,
-    storageKey: randomBytes(16).toString('hex'),
+    storageKey: file.storedAs ?? randomBytes(16).toString('hex'),
     originalFilename,
     displayName: settings.displayName ?? publicId.slice(publicId.lastIndexOf('/') + 1),
     folder: settings.folder,
@@ -91,7 +96,7 @@ async function publish(
   const retain = ctx.config.assets.retainOnOverwrite;
   const retained = { tags: retain && !settings.sent.tags, context: retain && !settings.sent.context };
 
-  await ctx.store.publish(file.tempFile, record.storageKey);
+  if (file.storedAs === undefined) await ctx.store.publish(file.tempFile, record.storageKey);
   let committed: { record: AssetRecord; previous: AssetRecord | null } | null;
   try {
     committed = settings.overwrite

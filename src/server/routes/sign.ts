@@ -72,7 +72,7 @@ export function presetChoicesRoute(ctx: ServerContext): Route {
   };
 }
 
-function setCors(res: ServerResponse, origin: string, trusted: boolean): void {
+export function setCors(res: ServerResponse, origin: string, trusted: boolean): void {
   res.setHeader('Vary', 'Origin');
   if (trusted) {
     res.setHeader('Access-Control-Allow-Origin', origin);
@@ -83,7 +83,7 @@ function setCors(res: ServerResponse, origin: string, trusted: boolean): void {
   }
 }
 
-function preflight(res: ServerResponse, methods = 'POST, OPTIONS'): void {
+export function preflight(res: ServerResponse, methods = 'POST, OPTIONS'): void {
   res.writeHead(204, {
     'Access-Control-Allow-Methods': methods,
     'Access-Control-Allow-Headers': 'Content-Type, Authorization',
@@ -92,7 +92,7 @@ function preflight(res: ServerResponse, methods = 'POST, OPTIONS'): void {
   res.end();
 }
 
-function isBearer(req: IncomingMessage): boolean {
+export function isBearer(req: IncomingMessage): boolean {
   return /^Bearer\s/i.test(header(req, 'authorization'));
 }
 
@@ -100,14 +100,14 @@ function isBearer(req: IncomingMessage): boolean {
  * The page's origin is this server's (by the Host it called, or the public URL). Without an Origin header only a
  * browser's own same-origin marker counts: a form post from elsewhere never passes.
  */
-function isSameOrigin(req: IncomingMessage, origin: string, publicUrl: string): boolean {
+export function isSameOrigin(req: IncomingMessage, origin: string, publicUrl: string): boolean {
   if (origin === '') return header(req, 'sec-fetch-site') === 'same-origin';
   const parsed = URL.parse(origin);
   if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) return false;
   return parsed.host === header(req, 'host') || parsed.origin === URL.parse(publicUrl)?.origin;
 }
 
-function parseJson(body: Buffer): unknown {
+export function parseJson(body: Buffer): unknown {
   try {
     return JSON.parse(body.toString('utf8'));
   } catch {

@@ -128,13 +128,17 @@ export function describeCatalogContract(name: string, factory: () => Promise<Cat
       expect(retained.record).toMatchObject({ tags: ['a', 'b', 'c'], context: { alt: 'new', caption: 'kept' } });
       expect(await catalog.get(retained.record)).toEqual(retained.record);
 
-      const onlyTags = await catalog.replace(sampleRecord({ tags: [], context: { x: '1' } }), { retain: { tags: true } });
+      const onlyTags = await catalog.replace(sampleRecord({ tags: [], context: { x: '1' } }), {
+        retain: { tags: true },
+      });
       expect(onlyTags.record).toMatchObject({ tags: ['a', 'b', 'c'], context: { x: '1' } });
     });
 
     test('retaining on a replace that inserts keeps just the new values', async () => {
       const catalog = await open();
-      const { record } = await catalog.replace(sampleRecord({ tags: ['n'] }), { retain: { tags: true, context: true } });
+      const { record } = await catalog.replace(sampleRecord({ tags: ['n'] }), {
+        retain: { tags: true, context: true },
+      });
       expect(record.tags).toEqual(['n']);
     });
 
@@ -174,7 +178,9 @@ export function describeCatalogContract(name: string, factory: () => Promise<Cat
       const ugc: UploadPreset = { name: 'ugc', unsigned: true, folder: 'ugc', tags: ['a'], moderation: 'manual' };
       expect(await catalog.getPreset('signet-test', 'ugc')).toBeNull();
       expect(await catalog.putPreset('signet-test', ugc)).toBe(true);
-      expect(await catalog.putPreset('signet-test', { name: 'avatars', unsigned: false, max_file_size: 10 })).toBe(true);
+      expect(await catalog.putPreset('signet-test', { name: 'avatars', unsigned: false, max_file_size: 10 })).toBe(
+        true,
+      );
       expect(await catalog.putPreset('other', { name: 'elsewhere', unsigned: false })).toBe(true);
       expect(await catalog.getPreset('signet-test', 'ugc')).toEqual(ugc);
 
