@@ -17,7 +17,7 @@ function folderNode(folder) {
   const li = document.createElement('li');
   const button = document.createElement('button');
   button.type = 'button';
-  button.textContent = `${folder.name} (${folder.asset_count ?? 0})`;
+  button.textContent = `${folder.name} (${folder.total_count ?? folder.asset_count ?? 0})`;
   button.dataset.path = folder.path;
   button.addEventListener('click', () => select(folder.path));
   li.append(button);
@@ -94,7 +94,9 @@ more.addEventListener('click', () => loadAssets(true));
 
 const me = await json('/api/me').catch(() => ({ id: 'anonymous', role: 'none' }));
 document.getElementById('who').textContent = `${me.id} (${me.role})`;
-const { folders } = await json('/api/folders');
-const all = { name: 'All folders', path: '', children: [] };
+const listing = await json('/api/folders').catch(() => ({ folders: [], total_count: 0, denied: true }));
+if (listing.denied) document.getElementById('empty').textContent = 'Sign in to see the library.';
+const { folders } = listing;
+const all = { name: 'All folders', path: '', children: [], total_count: listing.total_count };
 tree.replaceChildren(folderNode(all), ...folders.map(folderNode));
 await select('');

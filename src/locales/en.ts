@@ -30,6 +30,9 @@ export const en = {
     ABORTED: 'The upload was cancelled.',
     RESTRICTED: 'This file cannot be added.',
     UNKNOWN: 'The upload failed ({status}).',
+    URL_FORBIDDEN: 'That address cannot be imported: it points to a private or local network.',
+    URL_UNREACHABLE: 'The file at that address could not be fetched. Check the link and try again.',
+    PROVIDER_AUTH_FAILED: 'The sign-in to the file service was refused or has expired. Connect again.',
     PDF_ENCRYPTED:
       'This PDF is protected by a password, which we cannot accept. Open it, save or print it as a PDF without a password, then upload that copy.',
     PDF_UNREADABLE:

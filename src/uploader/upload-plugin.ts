@@ -4,13 +4,13 @@
  * file, just before sending.
  */
 import { BasePlugin, type Body, EventManager, type Meta, type Uppy, type UppyFile } from '@uppy/core';
-import type { RequestClient } from '@uppy/core/companion-client';
 import type { RemoteUppyFile } from '@uppy/core/utils';
-import { filterFilesToEmitUploadStarted, filterFilesToUpload, TaskQueue } from '@uppy/core/utils';
-import type { UploadBackend } from '../backends/backend.js';
+import { filterFilesToEmitUploadStarted, filterFilesToUpload } from '@uppy/core/utils';
+import type { RemoteTask, UploadBackend, UploadTask } from '../backends/backend.js';
 import { precheckFile } from '../content/precheck.js';
 import { UploadError } from '../errors.js';
 import type { UploadApiResponse, UploadParams } from '../protocol/params.js';
+import { uploadViaCompanion } from './remote-upload.js';
 
 export interface SignetUploadPluginOptions {
   id?: string;
@@ -32,8 +32,6 @@ export class SignetUploadPlugin<M extends Meta, B extends Body> extends BasePlug
     this.type = 'uploader';
   }
 
-  /** Companion's request client admits remote uploads through a queue of ours. */
-  #remoteQueue = new TaskQueue({ concurrency: 3 });
   /** Browser-side checks per file, started when the file is added, awaited before its upload. */
   #prechecks = new Map<string, Promise<UploadError | undefined>>();
 
@@ -96,35 +94,32 @@ export class SignetUploadPlugin<M extends Meta, B extends Body> extends BasePlug
     events.onFileRemove(file.id, () => controller.abort());
     events.onCancelAll(file.id, () => controller.abort());
     try {
+      const name = file.name ?? 'file';
+      const onProgress = (bytesUploaded: number, bytesTotal: number) => {
+        const current = this.uppy.getFile(file.id);
+        if (!current) return;
+        this.uppy.emit('upload-progress', current, {
+          uploadStarted: current.progress.uploadStarted ?? Date.now(),
+          bytesUploaded,
+          bytesTotal,
+        });
+      };
+      const signal = controller.signal;
+      let response: UploadApiResponse;
       if (file.isRemote) {
-        await this.#uploadRemote(file as RemoteUppyFile<M, B>, params, controller.signal);
-        return;
+        response = await this.#remoteUpload(file as RemoteUppyFile<M, B>, { name, params, signal }, onProgress);
+      } else {
+        const refused = await this.#prechecks.get(file.id);
+        if (refused) throw refused;
+        response = await this.opts.getBackend().upload({ file: file.data as Blob, name, params, signal, onProgress });
       }
-      const refused = await this.#prechecks.get(file.id);
-      if (refused) throw refused;
-      const response = await this.opts.getBackend().upload({
-        file: file.data as Blob,
-        name: file.name ?? 'file',
-        params,
-        signal: controller.signal,
-        onProgress: (bytesUploaded, bytesTotal) => {
-          const current = this.uppy.getFile(file.id);
-          if (!current) return;
-          this.uppy.emit('upload-progress', current, {
-            uploadStarted: current.progress.uploadStarted ?? Date.now(),
-            bytesUploaded,
-            bytesTotal,
-          });
-        },
-      });
       this.uppy.emit('upload-success', this.uppy.getFile(file.id), {
         status: 200,
         body: response as unknown as B,
         uploadURL: (response as UploadApiResponse).secure_url,
       });
     } catch (cause) {
-      // Companion's request client reports remote failures itself.
-      if (controller.signal.aborted || file.isRemote) return;
+      if (controller.signal.aborted) return;
       const error = this.opts.localize(
         cause instanceof UploadError
           ? cause
@@ -137,32 +132,26 @@ export class SignetUploadPlugin<M extends Meta, B extends Body> extends BasePlug
   }
 
   /** Companion fetches the file and POSTs it to our upload endpoint with the same per-file signed fields. */
-  async #uploadRemote(file: RemoteUppyFile<M, B>, params: UploadParams, signal: AbortSignal): Promise<void> {
+  async #remoteUpload(file: RemoteUppyFile<M, B>, task: RemoteTask, onProgress: UploadTask['onProgress']) {
     const backend = this.opts.getBackend();
-    let target: Awaited<ReturnType<NonNullable<typeof backend.remoteTarget>>>;
-    try {
-      if (!backend.remoteTarget) throw new UploadError('BAD_REQUEST', 'This upload backend cannot take remote files.');
-      target = await backend.remoteTarget({ name: file.name ?? 'file', params, signal });
-    } catch (cause) {
-      if (signal.aborted) return;
-      const error = cause instanceof UploadError ? cause : new UploadError('SIGNING_FAILED', String(cause), { cause });
-      this.uppy.emit('upload-error', this.uppy.getFile(file.id), this.opts.localize(error));
-      return;
-    }
-    await this.uppy.getRequestClientForFile<RequestClient<M, B>>(file).uploadRemoteFile(
+    if (!backend.remoteTarget) throw new UploadError('BAD_REQUEST', 'This upload backend cannot take remote files.');
+    // Companion names the file part itself: sign the original name, or the stored name and format are lost.
+    const target = await backend.remoteTarget({ ...task, params: { filename_override: task.name, ...task.params } });
+    return uploadViaCompanion(
+      this.uppy,
       file,
       {
-        ...file.remote.body,
         protocol: 'multipart',
         endpoint: target.endpoint,
         size: file.data.size,
         fieldname: 'file',
+        // Every entry becomes a form field of the upload: exactly the signed fields, nothing else.
         metadata: target.fields,
         httpMethod: 'POST',
         useFormData: true,
         headers: {},
       },
-      { signal, getQueue: () => this.#remoteQueue },
+      { signal: task.signal, onProgress },
     );
   }
 }

@@ -85,7 +85,9 @@ export function next<K extends keyof GlobalEventHandlersEventMap>(
 }
 
 export async function listAssets(): Promise<{ public_id: string; bytes: number }[]> {
-  const response = await fetch(`${server().url}/api/assets?limit=500`);
+  const response = await fetch(`${server().url}/api/assets?limit=500`, {
+    headers: { authorization: `Bearer ${server().token}` },
+  });
   return (await response.json()).resources;
 }
 

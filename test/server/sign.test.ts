@@ -7,7 +7,7 @@ import { makePng } from '../helpers/png.js';
 import { expectError, type JsonResponse, nowSeconds, postUpload, startTestServer } from './helpers.js';
 
 const TOKEN = 'alice-token-0123456789';
-const users: Record<string, AuthUser> = { [TOKEN]: { id: 'alice', role: 'contributor' } };
+const users: Record<string, AuthUser> = { [TOKEN]: { id: 'alice', role: 'admin' } };
 
 async function callSign(
   server: SignetServer,
