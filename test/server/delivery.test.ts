@@ -89,13 +89,20 @@ describe('delivery', () => {
     expect(((await response.json()) as { error: { code: string } }).error.code).toBe('NOT_FOUND');
   });
 
-  test('serves raw uploads as plain bytes, never as a page of this origin', async () => {
-    const server = await startTestServer();
+  test('serves active content a preset allowed as a download, never as a page of this origin', async () => {
+    const server = await startTestServer({ config: { presets: { raw: { allow_active_content: true } } } });
     const html = Buffer.from('<script>alert(1)</script>');
-    const { body } = await signedUpload(server, { timestamp: nowSeconds() }, { data: html, name: 'x.html' });
+    const { body } = await signedUpload(
+      server,
+      { timestamp: nowSeconds(), upload_preset: 'raw' },
+      { data: html, name: 'x.html' },
+    );
     const response = await fetch(body.url as string);
     expect(response.headers.get('content-type')).toBe('application/octet-stream');
+    expect(response.headers.get('content-disposition')).toMatch(/^attachment/);
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
     expect(response.headers.get('content-security-policy')).toContain('sandbox');
+    expect(Buffer.from(await response.arrayBuffer()).equals(html)).toBe(true);
   });
 });
 
