@@ -21,9 +21,13 @@ export const SIGNABLE_PARAMS = [
 export type SignableParam = (typeof SIGNABLE_PARAMS)[number];
 
 /** Parameters the upload endpoint understands besides the signable ones. */
-export const SERVER_PARAMS = ['overwrite', 'api_key', 'signature', 'signature_algorithm', 'file'] as const;
+export const SERVER_PARAMS = ['overwrite', 'api_key', 'signature', 'signature_algorithm', 'file', 'provider'] as const;
 
-/** Never part of the string to sign (Cloudinary's rule, plus our own `signature_algorithm`). */
+/**
+ * Never part of the string to sign (Cloudinary's rule, plus our own `signature_algorithm`, plus `provider`: Uppy
+ * Companion adds `provider=<name>` to every file it fetches from a provider such as Dropbox, whatever the page
+ * signed; it is informational and nothing reads it).
+ */
 export const UNSIGNED_PARAMS: ReadonlySet<string> = new Set([
   'file',
   'cloud_name',
@@ -31,6 +35,7 @@ export const UNSIGNED_PARAMS: ReadonlySet<string> = new Set([
   'api_key',
   'signature',
   'signature_algorithm',
+  'provider',
 ]);
 
 export type ParamValue = string | number | boolean | readonly string[];

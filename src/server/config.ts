@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { type ConfigUser, checkConfigUsers } from './auth/users.js';
 import { type CompanionConfig, DEFAULT_COMPANION_CONFIG } from './companion/settings.js';
 import { type PresetDefinition, parsePreset } from './presets/definition.js';
 
@@ -40,8 +41,13 @@ export interface ServerConfig {
     /** JSON bodies of the signing endpoint. */
     maxJsonBody: number;
   };
-  /** Bearer/cookie tokens of the signing endpoint. Empty = demo mode: the generated `demo_token` is an admin. */
-  users: Record<string, AuthUser>;
+  /**
+   * Bearer/cookie tokens of the signing endpoint and the library, each with its user: `{id, role, grants?}`, grants
+   * being `[{folder, access: "can_contribute" | "can_view"}]` (see auth/). Written into the catalogue on every
+   * start (role, and grants when listed), where the admin API manages them. Empty = demo mode: the generated
+   * `demo_token` is an admin.
+   */
+  users: Record<string, ConfigUser>;
   cors: {
     /** Origins whose pages may call the signing endpoint with cookies; echoed with credentials. */
     origins: string[];
@@ -60,6 +66,11 @@ export interface ServerConfig {
     retainOnOverwrite: boolean;
     /** Deliver assets waiting for moderation (Cloudinary does); rejected assets are never delivered. */
     deliverPending: boolean;
+    /**
+     * Callers without a user may list delivered assets and their folders (`GET /api/assets`, `/api/folders`).
+     * null = only in demo mode (no `users`), where the demo page hands every visitor the admin cookie anyway.
+     */
+    publicListing: boolean | null;
   };
   /** Where asset bytes live: `<dataDir>/store` (disk) or a bucket (s3; see stores/s3.ts). */
   storage: {
@@ -96,6 +107,16 @@ export interface ServerConfig {
   };
   /** Remote sources (Web URL, Dropbox) through Uppy Companion at `/companion`; see companion/settings.ts. */
   companion: CompanionConfig;
+  /** What uploaded bytes may be (see validate/pipeline.ts); presets may say more. */
+  content: {
+    /** Largest image, width × height as its header states it; larger → 422 IMAGE_TOO_LARGE_PIXELS. */
+    maxImagePixels: number;
+    /**
+     * Active content (HTML, SVG, XML, scripts, executables): 'refuse' (415 TYPE_NOT_ALLOWED) unless a preset says
+     * `allow_active_content: true`, or 'attachment': accepted as raw files, delivered only as downloads.
+     */
+    activeContent: 'refuse' | 'attachment';
+  };
 }
 
 export type DeepPartial<T> = T extends readonly unknown[]
@@ -123,7 +144,7 @@ export const DEFAULT_CONFIG = {
   credentials: {},
   presets: {},
   defaultPreset: null,
-  assets: { retainOnOverwrite: false, deliverPending: true },
+  assets: { retainOnOverwrite: false, deliverPending: true, publicListing: null },
   storage: {
     kind: 'disk',
     s3: {
@@ -144,6 +165,8 @@ export const DEFAULT_CONFIG = {
   },
   catalog: { kind: 'sqlite', url: null, schema: null },
   companion: DEFAULT_COMPANION_CONFIG,
+  // 100 Mpx: above any camera's output (a 61 Mpx full-frame sensor), far below a flood (50,000² is 2,500 Mpx).
+  content: { maxImagePixels: 100_000_000, activeContent: 'refuse' },
 } satisfies ServerConfig;
 
 export const ENV_VARS = {
@@ -253,11 +276,10 @@ function validate(config: ServerConfig): ServerConfig {
   if (!Array.isArray(config.cors.origins)) throw new Error('Config cors.origins must be a list of origins.');
   validatePresets(config);
   validateBackends(config);
-  for (const [token, user] of Object.entries(config.users)) {
-    if (token.length < 16) throw new Error('Config users: every token must be at least 16 characters.');
-    if (!user || typeof user.id !== 'string' || (user.role !== 'admin' && user.role !== 'contributor'))
-      throw new Error('Config users: every user needs an `id` and a `role` of "admin" or "contributor".');
-  }
+  validateContentPolicy(config);
+  checkConfigUsers(config.users);
+  if (config.assets.publicListing !== null && typeof config.assets.publicListing !== 'boolean')
+    throw new Error('Config assets.publicListing must be true, false or null.');
   return config;
 }
 
@@ -275,6 +297,13 @@ function validatePresets(config: ServerConfig): void {
   for (const key of ['retainOnOverwrite', 'deliverPending'] as const) {
     if (typeof config.assets[key] !== 'boolean') throw new Error(`Config assets.${key} must be true or false.`);
   }
+}
+
+function validateContentPolicy({ content }: ServerConfig): void {
+  if (!Number.isSafeInteger(content.maxImagePixels) || content.maxImagePixels < 1)
+    throw new Error('Config content.maxImagePixels must be a whole number of pixels, at least 1.');
+  if (content.activeContent !== 'refuse' && content.activeContent !== 'attachment')
+    throw new Error('Config content.activeContent must be "refuse" or "attachment".');
 }
 
 function validateBackends({ storage, catalog }: ServerConfig): void {

@@ -9,6 +9,7 @@ import { mkdir } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
+import { type ConfigUser, seedUsers } from './auth/users.js';
 import type { Catalog } from './catalog/catalog.js';
 import { PostgresCatalog } from './catalog/postgres.js';
 import { SqliteCatalog } from './catalog/sqlite.js';
@@ -22,10 +23,13 @@ import { seedPresets } from './presets/store.js';
 import { createRouter, type Route } from './router.js';
 import { adminAssetsRoute, adminModerationRoute } from './routes/admin-assets.js';
 import { adminPresetRoute, adminPresetsRoute } from './routes/admin-presets.js';
+import { adminGrantsRoute, adminUserRoute, adminUsersRoute } from './routes/admin-users.js';
 import { apiConfigRoute } from './routes/api-config.js';
 import { assetsRoute } from './routes/assets.js';
 import { companionHost } from './routes/companion.js';
 import { deliveryRoute } from './routes/delivery.js';
+import { foldersRoute } from './routes/folders.js';
+import { meRoute } from './routes/me.js';
 import { s3CompleteRoute } from './routes/s3-complete.js';
 import { s3SignRoute } from './routes/s3-sign.js';
 import { s3StartRoute } from './routes/s3-start.js';
@@ -38,7 +42,20 @@ import { S3Store } from './stores/s3.js';
 import type { Store } from './stores/store.js';
 import { sweep, sweepIntervalMs } from './sweep.js';
 
-export type { AssetKey, AssetPage, AssetRecord, AssetStatus, Catalog, ListQuery } from './catalog/catalog.js';
+export type { Access, Grant, Role, User } from './auth/permissions.js';
+export type { ConfigUser, GrantJson } from './auth/users.js';
+export type {
+  AssetKey,
+  AssetPage,
+  AssetRecord,
+  AssetStatus,
+  Catalog,
+  FolderCount,
+  FolderQuery,
+  ListQuery,
+} from './catalog/catalog.js';
+export type { CompanionConfig } from './companion/settings.js';
+export type { ResolvedAddress, Resolver } from './companion/ssrf-guard.js';
 export type { AuthUser, DeepPartial, ServerConfig } from './config.js';
 export { DEFAULT_CONFIG, ENV_VARS } from './config.js';
 export type { Credentials } from './credentials.js';
@@ -106,7 +123,7 @@ export async function startServer(options: StartOptions = {}): Promise<SignetSer
   const paths = await preparePaths(resolve(config.server.dataDir));
   const credentials = await loadCredentials(paths.dataDir, config.credentials);
   const demoMode = Object.keys(config.users).length === 0;
-  const users: Record<string, AuthUser> = demoMode
+  const users: Record<string, ConfigUser> = demoMode
     ? { [credentials.demo_token]: { id: 'demo', role: 'admin' } }
     : config.users;
   const catalog: Catalog =
@@ -137,6 +154,7 @@ export async function startServer(options: StartOptions = {}): Promise<SignetSer
   try {
     await sweep(ctx);
     await seedPresets(catalog, credentials.cloud_name, config);
+    await seedUsers(catalog, users);
     const routes: Route[] = [
       signRoute(ctx),
       presetChoicesRoute(ctx),
@@ -144,7 +162,12 @@ export async function startServer(options: StartOptions = {}): Promise<SignetSer
       adminPresetRoute(ctx),
       adminAssetsRoute(ctx),
       adminModerationRoute(ctx),
+      adminUsersRoute(ctx),
+      adminUserRoute(ctx),
+      adminGrantsRoute(ctx),
       apiConfigRoute(ctx),
+      meRoute(ctx),
+      foldersRoute(ctx),
       assetsRoute(ctx),
       uploadRoute(ctx),
       deliveryRoute(ctx),

@@ -5,8 +5,19 @@
 import Database from 'better-sqlite3';
 import { UploadError } from '../../errors.js';
 import type { ResourceType } from '../../protocol/params.js';
+import type { Access, Grant, Identity, Role, User } from '../auth/permissions.js';
 import type { UploadPreset } from '../presets/definition.js';
-import type { AssetKey, AssetPage, AssetRecord, AssetStatus, Catalog, ListQuery, ReplaceOptions } from './catalog.js';
+import type {
+  AssetKey,
+  AssetPage,
+  AssetRecord,
+  AssetStatus,
+  Catalog,
+  FolderCount,
+  FolderQuery,
+  ListQuery,
+  ReplaceOptions,
+} from './catalog.js';
 
 const MIGRATIONS: readonly { name: string; sql: string }[] = [
   {
@@ -55,6 +66,34 @@ const MIGRATIONS: readonly { name: string; sql: string }[] = [
       );
       CREATE INDEX assets_status ON assets (cloud, status, seq);`,
   },
+  {
+    // An asset's folder is the folder part of its public ID (where its delivery URL puts it); rows from before
+    // held only the `folder` parameter. rtrim(x, <every character of x but "/">) keeps x up to its last "/".
+    name: '003-folders-users',
+    sql: `
+      UPDATE assets SET folder = CASE WHEN instr(public_id, '/') = 0 THEN '' ELSE
+        substr(rtrim(public_id, replace(public_id, '/', '')), 1, length(rtrim(public_id, replace(public_id, '/', ''))) - 1)
+        END;
+      CREATE INDEX assets_folder ON assets (cloud, folder, seq);
+      CREATE TABLE users (
+        id TEXT PRIMARY KEY,
+        role TEXT NOT NULL
+      );
+      CREATE TABLE grants (
+        user_id TEXT NOT NULL,
+        folder TEXT NOT NULL,
+        access TEXT NOT NULL,
+        PRIMARY KEY (user_id, folder)
+      );
+      CREATE TABLE issued_signatures (
+        signature TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        role TEXT NOT NULL,
+        expires_at INTEGER NOT NULL,
+        PRIMARY KEY (signature, user_id)
+      );
+      CREATE INDEX issued_signatures_expiry ON issued_signatures (expires_at);`,
+  },
 ];
 
 interface AssetRow {
@@ -92,6 +131,7 @@ const KEY = 'cloud = ? AND resource_type = ? AND type = ? AND public_id = ?';
 export class SqliteCatalog implements Catalog {
   readonly #db: Database.Database;
   readonly #statements;
+  readonly #dynamic = new Map<string, Database.Statement>();
 
   /** `file` is a path, or ':memory:' for tests. */
   constructor(file: string) {
@@ -105,13 +145,6 @@ export class SqliteCatalog implements Catalog {
       nextSeq: this.#db.prepare<[], { seq: number }>('SELECT coalesce(max(seq), 0) + 1 AS seq FROM assets'),
       insert: this.#db.prepare<AssetRow>(`INSERT OR IGNORE INTO assets (${COLUMNS}) VALUES (${VALUES})`),
       remove: this.#db.prepare<[string, string, string, string]>(`DELETE FROM assets WHERE ${KEY}`),
-      page: this.#db.prepare<[string, number, number], AssetRow>(
-        'SELECT * FROM assets WHERE cloud = ? AND seq < ? ORDER BY seq DESC LIMIT ?',
-      ),
-      pageByStatus: this.#db.prepare<[string, number, string, number], AssetRow>(
-        `SELECT * FROM assets WHERE cloud = ? AND seq < ? AND status IN (SELECT value FROM json_each(?))
-          ORDER BY seq DESC LIMIT ?`,
-      ),
       setStatus: this.#db.prepare<[string, string, string, string, string]>(
         `UPDATE assets SET status = ? WHERE ${KEY}`,
       ),
@@ -132,6 +165,30 @@ export class SqliteCatalog implements Catalog {
         'INSERT OR IGNORE INTO used_signatures (signature, expires_at) VALUES (?, ?)',
       ),
       purgeSignatures: this.#db.prepare<[number]>('DELETE FROM used_signatures WHERE expires_at < ?'),
+      purgeIssued: this.#db.prepare<[number]>('DELETE FROM issued_signatures WHERE expires_at < ?'),
+      getUser: this.#db.prepare<[string], { id: string; role: string }>('SELECT id, role FROM users WHERE id = ?'),
+      listUsers: this.#db.prepare<[], { id: string; role: string }>('SELECT id, role FROM users ORDER BY id'),
+      grantsOf: this.#db.prepare<[string], GrantRow>(
+        'SELECT user_id, folder, access FROM grants WHERE user_id = ? ORDER BY folder',
+      ),
+      allGrants: this.#db.prepare<[], GrantRow>('SELECT user_id, folder, access FROM grants ORDER BY user_id, folder'),
+      insertUser: this.#db.prepare<[string, string]>('INSERT OR IGNORE INTO users (id, role) VALUES (?, ?)'),
+      updateUser: this.#db.prepare<[string, string]>('UPDATE users SET role = ? WHERE id = ?'),
+      deleteUser: this.#db.prepare<[string]>('DELETE FROM users WHERE id = ?'),
+      deleteGrants: this.#db.prepare<[string]>('DELETE FROM grants WHERE user_id = ?'),
+      putGrant: this.#db.prepare<[string, string, string, string]>(
+        `INSERT INTO grants (user_id, folder, access) SELECT ?, ?, ? WHERE EXISTS (SELECT 1 FROM users WHERE id = ?)
+          ON CONFLICT (user_id, folder) DO UPDATE SET access = excluded.access`,
+      ),
+      deleteGrant: this.#db.prepare<[string, string]>('DELETE FROM grants WHERE user_id = ? AND folder = ?'),
+      issue: this.#db.prepare<[string, string, string, number]>(
+        `INSERT INTO issued_signatures (signature, user_id, role, expires_at) VALUES (?, ?, ?, ?)
+          ON CONFLICT (signature, user_id) DO UPDATE SET role = excluded.role,
+            expires_at = max(expires_at, excluded.expires_at)`,
+      ),
+      issuedTo: this.#db.prepare<[string], { user_id: string; role: string }>(
+        'SELECT user_id, role FROM issued_signatures WHERE signature = ? ORDER BY user_id',
+      ),
     };
   }
 
@@ -172,9 +229,10 @@ export class SqliteCatalog implements Catalog {
   async list(query: ListQuery): Promise<AssetPage> {
     const before =
       query.cursor === undefined || query.cursor === '' ? Number.MAX_SAFE_INTEGER : decodeCursor(query.cursor);
-    const rows = query.status
-      ? this.#statements.pageByStatus.all(query.cloud, before, JSON.stringify(query.status), query.limit + 1)
-      : this.#statements.page.all(query.cloud, before, query.limit + 1);
+    const filter = assetFilter(query);
+    const rows = this.#prepared<AssetRow>(
+      `SELECT * FROM assets WHERE ${filter.where} AND seq < ? ORDER BY seq DESC LIMIT ?`,
+    ).all(...filter.params, before, query.limit + 1);
     const page = rows.slice(0, query.limit);
     const last = page.at(-1);
     return {
@@ -223,7 +281,73 @@ export class SqliteCatalog implements Catalog {
   }
 
   async purgeSignatures(now: number): Promise<number> {
-    return this.#statements.purgeSignatures.run(now).changes;
+    return this.#statements.purgeSignatures.run(now).changes + this.#statements.purgeIssued.run(now).changes;
+  }
+
+  async listFolders(query: FolderQuery): Promise<FolderCount[]> {
+    const filter = assetFilter(query);
+    return this.#prepared<FolderCount>(
+      `SELECT folder, count(*) AS count FROM assets WHERE ${filter.where} GROUP BY folder ORDER BY folder`,
+    ).all(...filter.params);
+  }
+
+  async getUser(id: string): Promise<User | null> {
+    const row = this.#statements.getUser.get(id);
+    return row ? toUser(row, this.#statements.grantsOf.all(id)) : null;
+  }
+
+  async listUsers(): Promise<User[]> {
+    const grants = new Map<string, GrantRow[]>();
+    for (const grant of this.#statements.allGrants.all())
+      grants.set(grant.user_id, [...(grants.get(grant.user_id) ?? []), grant]);
+    return this.#statements.listUsers.all().map((row) => toUser(row, grants.get(row.id) ?? []));
+  }
+
+  async putUser(id: string, role: Role): Promise<boolean> {
+    return this.#db
+      .transaction(() => {
+        if (this.#statements.insertUser.run(id, role).changes === 1) return true;
+        this.#statements.updateUser.run(role, id);
+        return false;
+      })
+      .immediate();
+  }
+
+  async deleteUser(id: string): Promise<boolean> {
+    return this.#db
+      .transaction(() => {
+        this.#statements.deleteGrants.run(id);
+        return this.#statements.deleteUser.run(id).changes === 1;
+      })
+      .immediate();
+  }
+
+  async putGrant(userId: string, grant: Grant): Promise<boolean> {
+    return this.#statements.putGrant.run(userId, grant.folder, grant.access, userId).changes === 1;
+  }
+
+  async deleteGrant(userId: string, folder: string): Promise<boolean> {
+    return this.#statements.deleteGrant.run(userId, folder).changes === 1;
+  }
+
+  async issueSignature(signature: string, signer: Identity, expiresAt: number): Promise<void> {
+    this.#statements.issue.run(signature.toLowerCase(), signer.id, signer.role, expiresAt);
+  }
+
+  async issuedTo(signature: string): Promise<Identity[]> {
+    return this.#statements.issuedTo
+      .all(signature.toLowerCase())
+      .map((row) => ({ id: row.user_id, role: row.role as Role }));
+  }
+
+  /** Statements whose WHERE clause depends on the query, prepared once per shape. */
+  #prepared<Row>(sql: string): Database.Statement<unknown[], Row> {
+    let statement = this.#dynamic.get(sql);
+    if (!statement) {
+      statement = this.#db.prepare(sql);
+      this.#dynamic.set(sql, statement);
+    }
+    return statement as Database.Statement<unknown[], Row>;
   }
 
   async close(): Promise<void> {
@@ -302,6 +426,55 @@ function toRecord(row: AssetRow): AssetRecord {
     createdAt: row.created_at,
     status: row.status as AssetStatus,
   };
+}
+
+interface GrantRow {
+  user_id: string;
+  folder: string;
+  access: string;
+}
+
+function toUser(row: { id: string; role: string }, grants: readonly GrantRow[]): User {
+  return {
+    id: row.id,
+    role: row.role as Role,
+    grants: grants.map((grant) => ({ folder: grant.folder, access: grant.access as Access })),
+  };
+}
+
+/** `folder` is `?` or below it by whole segments ('' holds everything); binds the folder four times. */
+const UNDER = "(? = '' OR folder = ? OR substr(folder, 1, length(?) + 1) = ? || '/')";
+
+/**
+ * The WHERE clause of a listing. Prefixes are compared with substr, never LIKE: `_` is a wildcard there and a
+ * common character in folder names.
+ */
+function assetFilter(query: FolderQuery & Partial<ListQuery>): { where: string; params: unknown[] } {
+  const clauses = ['cloud = ?'];
+  const params: unknown[] = [query.cloud];
+  if (query.status) {
+    clauses.push('status IN (SELECT value FROM json_each(?))');
+    params.push(JSON.stringify(query.status));
+  }
+  if (query.folder !== undefined) {
+    if (query.recursive) {
+      clauses.push(UNDER);
+      params.push(query.folder, query.folder, query.folder, query.folder);
+    } else {
+      clauses.push('folder = ?');
+      params.push(query.folder);
+    }
+  }
+  if (query.tag !== undefined) {
+    clauses.push('EXISTS (SELECT 1 FROM json_each(assets.tags) AS tag WHERE tag.value = ?)');
+    params.push(query.tag);
+  }
+  if (query.within) {
+    clauses.push(`EXISTS (SELECT 1 FROM json_each(?) AS scope WHERE scope.value = '' OR folder = scope.value
+      OR substr(folder, 1, length(scope.value) + 1) = scope.value || '/')`);
+    params.push(JSON.stringify(query.within));
+  }
+  return { where: clauses.join(' AND '), params };
 }
 
 function encodeCursor(seq: number): string {

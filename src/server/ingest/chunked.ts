@@ -7,6 +7,7 @@
 import type { IncomingMessage } from 'node:http';
 import { UploadError } from '../../errors.js';
 import type { UploadApiResponse } from '../../protocol/params.js';
+import { assertSignersMayUpload, mergeSigners, signersOf } from '../auth/access.js';
 import type { ServerContext } from '../context.js';
 import { assertSize, earlySizeLimit, settingsFor } from '../presets/upload.js';
 import { type ContentRange, parseContentRange, parseUploadId, type SessionState } from './chunks.js';
@@ -75,10 +76,16 @@ export async function ingestChunk(
     assertSize(ctx, settings, sizeSoFar);
     // The window and replay are checked when a signature is first seen, so an upload that takes longer than the
     // window still finishes; the official SDK re-signs every chunk with a fresh timestamp, ours reuse the first.
-    if (!request.unsigned && (!state || request.signature.toLowerCase() !== state.signature.toLowerCase())) {
-      assertFresh(request, verifier);
-      await spendSignature(request, verifier, ctx.catalog);
-    }
+    const fresh = !request.unsigned && (!state || request.signature.toLowerCase() !== state.signature.toLowerCase());
+    if (fresh) assertFresh(request, verifier);
+    // Every chunk is held to the signers' grants as they are now; who they are is settled when a signature is first
+    // seen and kept in the session, since the record of it may expire before a long upload ends.
+    const signers = mergeSigners(
+      state ? (state.signers ?? (await signersOf(ctx, state.signature))) : [],
+      fresh ? await signersOf(ctx, request.signature) : [],
+    );
+    await assertSignersMayUpload(ctx, signers, settings);
+    if (fresh) await spendSignature(request, verifier, ctx.catalog);
 
     const now = ctx.now();
     const next: SessionState = {
@@ -89,6 +96,7 @@ export async function ingestChunk(
       total: range.total ?? state?.total ?? null,
       params,
       signature: state?.signature ?? request.signature,
+      signers,
       filename: state?.filename ?? filename,
       createdAt: state?.createdAt ?? now,
       updatedAt: now,
@@ -106,7 +114,10 @@ export async function ingestChunk(
     await lease.discard();
     return response;
   } catch (error) {
-    const fatal = finalizing || (error instanceof UploadError && error.code === 'FILE_TOO_LARGE');
+    // A folder refused mid-upload (a grant revoked) will not come back for this session: its bytes go now.
+    const fatal =
+      finalizing ||
+      (error instanceof UploadError && (error.code === 'FILE_TOO_LARGE' || error.code === 'FORBIDDEN_FOLDER'));
     await (fatal ? lease.discard() : lease.rollback());
     throw error;
   } finally {

@@ -12,6 +12,7 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { UploadError } from '../../errors.js';
 import type { ResourceType } from '../../protocol/params.js';
+import type { Identity } from '../auth/permissions.js';
 
 export interface ContentRange {
   start: number;
@@ -53,6 +54,8 @@ export interface SessionState {
   /** Every parameter of the first chunk but `signature` and `timestamp`; later chunks must send the same. */
   params: Record<string, string>;
   signature: string;
+  /** Whom the signing endpoint gave this upload's signatures (auth/access.ts); absent in sessions from before. */
+  signers?: Identity[];
   filename: string;
   createdAt: number;
   updatedAt: number;

@@ -18,7 +18,8 @@ const VIDEO_FORMATS: ReadonlySet<string> = new Set(
   ),
 );
 const RAW_EXTENSION = /^[a-z0-9]{1,8}$/;
-const HEADER_BYTES = 512 * 1024;
+/** How much of the head image headers are read from (and what the content checks read once). */
+export const HEADER_BYTES = 512 * 1024;
 
 export interface Detected {
   resourceType: ResourceType;
@@ -39,7 +40,7 @@ export async function detect(
 ): Promise<Detected> {
   const type = await fileTypeFromFile(path);
   const ext = type?.ext ?? '';
-  const kind: ResourceType = IMAGE_FORMATS.has(ext) ? 'image' : VIDEO_FORMATS.has(ext) ? 'video' : 'raw';
+  const kind = kindOf(ext);
   const resourceType = requested === 'auto' ? kind : requested;
   if (resourceType !== 'raw' && resourceType !== kind)
     throw new UploadError('TYPE_MISMATCH', `The file is not ${resourceType === 'image' ? 'an image' : 'a video'}.`);
@@ -47,6 +48,11 @@ export async function detect(
     return { resourceType, format: rawExtension(originalFilename), width: null, height: null };
   const size = resourceType === 'image' && ext !== 'pdf' ? await dimensions(path) : null;
   return { resourceType, format: ext, width: size?.width ?? null, height: size?.height ?? null };
+}
+
+/** The resource type Cloudinary files a detected format under. */
+export function kindOf(format: string): ResourceType {
+  return IMAGE_FORMATS.has(format) ? 'image' : VIDEO_FORMATS.has(format) ? 'video' : 'raw';
 }
 
 /** The extension of a client's file name, when it is a plain one (`a.tar.gz` → `gz`, `notes` → ''). */
@@ -62,12 +68,19 @@ async function dimensions(path: string): Promise<{ width: number; height: number
   try {
     const header = new Uint8Array(HEADER_BYTES);
     const { bytesRead } = await handle.read(header, 0, HEADER_BYTES, 0);
-    const size = imageSize(header.subarray(0, bytesRead));
+    return headerDimensions(header.subarray(0, bytesRead));
+  } finally {
+    await handle.close();
+  }
+}
+
+/** An image's dimensions as its header states them (image-size), or null when the header does not say. */
+export function headerDimensions(header: Uint8Array): { width: number; height: number } | null {
+  try {
+    const size = imageSize(header);
     return size.width > 0 && size.height > 0 ? { width: size.width, height: size.height } : null;
   } catch {
     // A format image-size cannot measure (or a header it cannot parse) simply has no dimensions.
     return null;
-  } finally {
-    await handle.close();
   }
 }

@@ -1,16 +1,19 @@
 /**
- * The end of every upload, single or chunked: a complete, authorised temp file becomes an asset. Detect what it
- * is, check it against the settings in force (presets), name it, publish the bytes create-only under a fresh key,
- * then record it, so a failure at any step leaves either nothing or a whole asset.
+ * The end of every upload, single or chunked: a complete, authorised temp file becomes an asset. Check its content
+ * (validate/pipeline.ts: size, type from the bytes, presets, declared name, active content, pixels, PDFs), name it,
+ * publish the bytes create-only under a fresh key, then record it, so a failure at any step leaves either nothing
+ * or a whole asset.
  */
 import { randomBytes } from 'node:crypto';
 import type { ResourceType, UploadApiResponse } from '../../protocol/params.js';
 import { toUploadResponse } from '../asset-json.js';
+import { folderOf } from '../auth/permissions.js';
 import type { AssetRecord } from '../catalog/catalog.js';
 import type { ServerContext } from '../context.js';
 import type { UploadSettings } from '../presets/resolve.js';
-import { assertAllowedFormat, assertSize, finalTags, trustedFormat } from '../presets/upload.js';
-import { detect } from './detect.js';
+import { finalTags } from '../presets/upload.js';
+import { sanitizeDisplayText } from '../validate/names.js';
+import { validateContent } from '../validate/pipeline.js';
 import { displayFilename, makePublicId } from './naming.js';
 import { removeQuietly } from './temp.js';
 
@@ -21,6 +24,8 @@ export interface CompleteFile {
   md5: string;
   /** The multipart file name (display only). */
   filename: string;
+  /** The file part's declared Content-Type, when the path keeps it (checked against the bytes). */
+  declaredType?: string;
   /**
    * The bytes are already in the store under this key (a direct-to-S3 upload): `tempFile` then holds only their
    * first bytes, for detection, and nothing is published. The caller removes the object if no record takes it.
@@ -47,13 +52,17 @@ async function publish(
   settings: UploadSettings,
   file: CompleteFile,
 ): Promise<UploadApiResponse> {
-  assertSize(ctx, settings, file.bytes);
   const filename = settings.filenameOverride ?? file.filename;
-  const detected = await detect(file.tempFile, filename, target.resourceType);
-  const needsFormat = settings.allowedFormats !== null || settings.autoTagging.length > 0;
-  const trusted = needsFormat ? await trustedFormat(file.tempFile, filename, detected) : detected.format;
-  assertAllowedFormat(settings, trusted);
-  const { publicId, format } = makePublicId({
+  const detected = await validateContent(ctx, target.resourceType, settings, {
+    tempFile: file.tempFile,
+    bytes: file.bytes,
+    names: filename === file.filename ? [filename] : [filename, file.filename],
+    declaredType: file.declaredType,
+    storedAs: file.storedAs,
+  });
+  // The stored format is the checked one (from the bytes), whatever a raw public ID's own suffix says.
+  const { format } = detected;
+  const { publicId } = makePublicId({
     publicId: settings.publicId,
     folder: settings.folder,
     useFilename: settings.useFilename,
@@ -63,7 +72,7 @@ async function publish(
     format: detected.format,
   });
   const originalFilename = displayFilename(filename);
-  const tags = finalTags(settings, { resourceType: detected.resourceType, format: trusted, name: originalFilename });
+  const tags = finalTags(settings, { resourceType: detected.resourceType, format, name: originalFilename });
   const key = { cloud: target.cloud, resourceType: detected.resourceType, publicId };
   const json = { publicUrl: ctx.publicUrl, apiKey: ctx.credentials.api_key, apiSecret: ctx.credentials.api_secret };
 
@@ -84,9 +93,10 @@ async function publish(
     etag: file.md5,
     storageKey: file.storedAs ?? randomBytes(16).toString('hex'),
     originalFilename,
-    displayName: settings.displayName ?? publicId.slice(publicId.lastIndexOf('/') + 1),
-    folder: settings.folder,
-    assetFolder: settings.assetFolder ?? settings.folder,
+    displayName: sanitizeDisplayText(settings.displayName ?? '') || publicId.slice(publicId.lastIndexOf('/') + 1),
+    // Fixed folders: the asset is where its public ID (and so its delivery URL) puts it.
+    folder: folderOf(publicId),
+    assetFolder: settings.assetFolder ?? folderOf(publicId),
     tags,
     context: settings.context,
     createdAt: new Date(now).toISOString().replace(/\.\d{3}Z$/, 'Z'),

@@ -12,6 +12,8 @@ import { discardBody, mediaType } from '../http.js';
 export interface FilePartInfo {
   /** The client's file name: display only, never a path. */
   filename: string;
+  /** The part's declared Content-Type (busboy says text/plain when there is none): checked, never trusted. */
+  mimeType: string;
 }
 
 export interface MultipartHandlers {
@@ -90,7 +92,7 @@ export function readMultipart(req: IncomingMessage, handlers: MultipartHandlers)
       }
       fileStream = stream;
       stream.once('limit', () => fail(handlers.fileTooLarge()));
-      fileDone = handlers.onFile(stream, { filename: info.filename ?? '' });
+      fileDone = handlers.onFile(stream, { filename: info.filename ?? '', mimeType: info.mimeType ?? '' });
       fileDone.catch(fail);
     });
     parser.on('fieldsLimit', () => fail(new UploadError('BAD_REQUEST', 'Too many fields in the request.')));

@@ -4,6 +4,7 @@
 import { randomInt } from 'node:crypto';
 import { checkPublicId } from '../../options/rules.js';
 import type { ResourceType } from '../../protocol/params.js';
+import { sanitizeDisplayName } from '../validate/names.js';
 import { rawExtension } from './detect.js';
 
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
@@ -14,13 +15,12 @@ export function randomId(length: number): string {
   return id;
 }
 
-/** The client's file name without any path, controls or extension, for display (`original_filename`). */
+/**
+ * The client's file name without any path, invisible characters or extension, for display (`original_filename`);
+ * see validate/names.ts.
+ */
 export function displayFilename(filename: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: controls never reach a response
-  const base = (filename.split(/[\\/]/).pop() ?? '').replace(/[\u0000-\u001f\u007f]/g, '').trim();
-  const dot = base.lastIndexOf('.');
-  const stem = dot > 0 ? base.slice(0, dot) : base;
-  return stem.slice(0, 255) || 'file';
+  return sanitizeDisplayName(filename);
 }
 
 /** A file name turned into one public-ID segment: letters, digits, `_` and `-` only, never empty. */

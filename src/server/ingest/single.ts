@@ -5,6 +5,7 @@ import type { IncomingMessage } from 'node:http';
 import { Readable } from 'node:stream';
 import { UploadError } from '../../errors.js';
 import type { ResourceType, UploadApiResponse } from '../../protocol/params.js';
+import { assertSignersMayUpload, signersOf } from '../auth/access.js';
 import type { ServerContext } from '../context.js';
 import type { UploadSettings } from '../presets/resolve.js';
 import { earlySizeLimit, settingsFor } from '../presets/upload.js';
@@ -28,7 +29,7 @@ export async function ingestSingle(
   const collector = new ParamCollector();
   for (const [name, value] of url.searchParams) collector.add(name, value);
   const temp = tempPath(ctx.paths.tmpDir);
-  let file: (Written & { filename: string }) | undefined;
+  let file: (Written & { filename: string; declaredType: string }) | undefined;
   try {
     await readMultipart(req, {
       limits: {
@@ -45,7 +46,7 @@ export async function ingestSingle(
         // A preset's size limit stops the file as soon as it goes over (the SDKs send the fields first).
         const limit = await earlySizeLimit(ctx, collector.values());
         const source = limit < ctx.config.limits.maxFileSize ? Readable.from(capped(stream, limit)) : stream;
-        file = { ...(await writeTemp(source, temp)), filename: info.filename };
+        file = { ...(await writeTemp(source, temp)), filename: info.filename, declaredType: info.mimeType };
       },
     });
     collector.assertKnown();
@@ -60,8 +61,9 @@ export async function ingestSingle(
 
 /**
  * Everything that decides whether a complete request may become an asset, in order: the signature (401), the
- * presets and the unsigned rules (400/401), then the timestamp window and replay protection, last because spending
- * the signature cannot be undone.
+ * presets and the unsigned rules (400/401), the timestamp window, the signer's folders as granted now (403; after
+ * the window, so the record of whom the signature was issued to is certain to be there), then replay protection,
+ * last because spending the signature cannot be undone.
  */
 async function authorize(ctx: ServerContext, request: UploadRequest): Promise<UploadSettings> {
   const verifier = verifierFor(ctx);
@@ -69,6 +71,7 @@ async function authorize(ctx: ServerContext, request: UploadRequest): Promise<Up
   const settings = await settingsFor(ctx, request);
   if (!request.unsigned) {
     assertFresh(request, verifier);
+    await assertSignersMayUpload(ctx, await signersOf(ctx, request.signature), settings);
     await spendSignature(request, verifier, ctx.catalog);
   }
   return settings;

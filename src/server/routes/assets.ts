@@ -1,14 +1,22 @@
 /**
- * `GET /api/assets?cursor=&limit=`: the newest assets first, in the Upload API's JSON plus each one's `status` (the
- * demo's live grid). Unauthenticated in this skeleton: it lists only what delivery URLs already expose, so never a
- * rejected asset (nor a pending one when pending assets are not delivered). The admin API lists everything.
+ * `GET /api/assets?folder=&recursive=1&tag=&cursor=&limit=`: the newest assets first, in the Upload API's JSON plus
+ * each one's `status` (the demo's grid and media library). `folder` is one folder exactly (absent or '' = every
+ * folder); with `recursive=1` everything below it too; `tag` one tag exactly.
+ *
+ * It lists only what the caller may view (auth/access.ts): admins everything, rejected assets included;
+ * contributors the delivered assets of the folders their grants let them view; callers without a user the
+ * delivered assets when public listing is on (the demo), else 401. The admin API lists everything.
  */
 import { UploadError } from '../../errors.js';
+import { checkTags } from '../../options/rules.js';
 import { type ListedAssetJson, toListedAsset } from '../asset-json.js';
+import { viewerScope } from '../auth/access.js';
+import { parseFolder } from '../auth/permissions.js';
 import type { AssetStatus } from '../catalog/catalog.js';
 import type { ServerContext } from '../context.js';
-import { sendJson } from '../http.js';
+import { header, sendJson } from '../http.js';
 import type { Route } from '../router.js';
+import { preflight, setCors } from './sign.js';
 
 const DEFAULT_LIMIT = 30;
 const MAX_LIMIT = 500;
@@ -19,37 +27,59 @@ export interface AssetList {
 }
 
 export function assetsRoute(ctx: ServerContext): Route {
-  const delivered: AssetStatus[] = ctx.config.assets.deliverPending
-    ? ['active', 'approved', 'pending']
-    : ['active', 'approved'];
   return {
     pattern: /^\/api\/assets\/?$/,
-    methods: ['GET', 'HEAD'],
-    async handle(_req, res, _match, url) {
-      sendJson(res, 200, await listAssets(ctx, url, delivered), { 'Access-Control-Allow-Origin': '*' });
+    methods: ['GET', 'HEAD', 'OPTIONS'],
+    async handle(req, res, _match, url) {
+      const origin = header(req, 'origin');
+      setCors(res, origin, origin !== '' && ctx.config.cors.origins.includes(origin));
+      if (req.method === 'OPTIONS') return preflight(res, 'GET, HEAD, OPTIONS');
+      const scope = await viewerScope(ctx, req);
+      sendJson(res, 200, await listAssets(ctx, url, scope.status, scope.within));
     },
   };
 }
 
-/** One page of assets in the given statuses, from `?cursor=&limit=`. */
+/**
+ * One page of assets from `?folder=&recursive=&tag=&cursor=&limit=`, in the given statuses (undefined = all) and
+ * within the given folders (null or undefined = everywhere).
+ */
 export async function listAssets(
   ctx: ServerContext,
   url: URL,
   status: readonly AssetStatus[] | undefined,
+  within?: readonly string[] | null,
 ): Promise<AssetList> {
-  const limitText = url.searchParams.get('limit') ?? '';
+  const query = url.searchParams;
+  const limitText = query.get('limit') ?? '';
   if (limitText !== '' && !/^\d{1,4}$/.test(limitText))
     throw new UploadError('PARAM_INVALID', `limit must be an integer from 1 to ${MAX_LIMIT}.`);
   const limit = limitText === '' ? DEFAULT_LIMIT : Math.min(Math.max(Number(limitText), 1), MAX_LIMIT);
+  const folder = parseFolder(query.get('folder') ?? '');
+  const recursive = parseFlag('recursive', query.get('recursive') ?? '');
+  const tag = query.get('tag') ?? '';
+  if (tag !== '') {
+    const verdict = checkTags([tag]);
+    if (!verdict.ok) throw verdict.error;
+  }
   const page = await ctx.catalog.list({
     cloud: ctx.credentials.cloud_name,
-    cursor: url.searchParams.get('cursor') ?? undefined,
+    cursor: query.get('cursor') ?? undefined,
     limit,
     status,
+    ...(folder === '' ? {} : { folder, recursive }),
+    ...(tag === '' ? {} : { tag }),
+    ...(within ? { within } : {}),
   });
   const json = { publicUrl: ctx.publicUrl, apiKey: ctx.credentials.api_key, apiSecret: ctx.credentials.api_secret };
   return {
     resources: page.records.map((record) => toListedAsset(record, json)),
     ...(page.nextCursor ? { next_cursor: page.nextCursor } : {}),
   };
+}
+
+function parseFlag(name: string, value: string): boolean {
+  if (value === '' || value === '0' || value === 'false') return false;
+  if (value === '1' || value === 'true') return true;
+  throw new UploadError('PARAM_INVALID', `${name} must be 1 or 0.`);
 }

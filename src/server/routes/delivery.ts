@@ -14,6 +14,7 @@ import { header } from '../http.js';
 import { assetContentType } from '../mime.js';
 import { decodeSegment, type Route } from '../router.js';
 import type { ByteRange } from '../stores/store.js';
+import { isActiveFormat } from '../validate/formats.js';
 
 export function deliveryRoute(ctx: ServerContext): Route {
   return {
@@ -63,8 +64,9 @@ async function deliver(
   versioned: boolean,
 ): Promise<void> {
   const etag = `"${record.etag}"`;
+  const active = isActiveFormat(record.format);
   const headers: OutgoingHttpHeaders = {
-    'Content-Type': assetContentType(record.format),
+    'Content-Type': active ? 'application/octet-stream' : assetContentType(record.format),
     'X-Content-Type-Options': 'nosniff',
     ETag: etag,
     // A versioned URL names bytes that never change; an unversioned one may be overwritten; a pending one rejected.
@@ -76,12 +78,18 @@ async function deliver(
           : 'public, max-age=0, must-revalidate',
     'Accept-Ranges': 'bytes',
     // Uploaded bytes are never a document of this origin (the signing page lives here too).
-    ...(record.format === 'pdf'
-      ? {}
-      : {
-          'Content-Security-Policy':
-            "default-src 'none'; img-src 'self'; media-src 'self'; style-src 'unsafe-inline'; sandbox",
-        }),
+    ...(active
+      ? // Active content a preset let in (HTML, SVG, scripts) is only ever a download, never rendered here.
+        {
+          'Content-Disposition': attachment(record.publicId),
+          'Content-Security-Policy': "default-src 'none'; sandbox",
+        }
+      : record.format === 'pdf'
+        ? {}
+        : {
+            'Content-Security-Policy':
+              "default-src 'none'; img-src 'self'; media-src 'self'; style-src 'unsafe-inline'; sandbox",
+          }),
   };
 
   if (matchesEtag(header(req, 'if-none-match'), etag)) {
@@ -114,6 +122,12 @@ async function deliver(
     // A client that goes away mid-download is normal, not a server error.
     if ((error as NodeJS.ErrnoException).code !== 'ERR_STREAM_PREMATURE_CLOSE') throw error;
   });
+}
+
+/** `attachment` with the public ID's last segment as the file name (public IDs are ASCII letters, digits, `_.-`). */
+function attachment(publicId: string): string {
+  const name = publicId.slice(publicId.lastIndexOf('/') + 1).replace(/[^A-Za-z0-9_.-]/g, '_');
+  return name ? `attachment; filename="${name}"` : 'attachment';
 }
 
 /**

@@ -1,5 +1,7 @@
 /**
- * `POST /api/sign`: a logged-in page asks the server to sign the upload parameters it is about to send.
+ * `POST /api/sign`: a logged-in page asks the server to sign the upload parameters it is about to send. It signs
+ * only folders the caller may contribute to (403 FORBIDDEN_FOLDER) and records whom it gave each signature, so the
+ * upload endpoint can check the folders again (auth/access.ts).
  * `GET /api/presets`: the upload presets that page may offer (the widget's `getUploadPresets`).
  * Bearer-token callers may come from any origin; cookie (ambient) callers only from this origin or a configured
  * one, and only configured origins get credentialed CORS.
@@ -7,9 +9,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { UploadError } from '../../errors.js';
 import type { SignedParams } from '../../protocol/params.js';
+import { assertMaySign, recordIssued } from '../auth/access.js';
 import { nowSeconds, type ServerContext } from '../context.js';
 import { header, mediaType, readBody, sendJson } from '../http.js';
-import { unknownPreset } from '../presets/store.js';
 import type { Route } from '../router.js';
 import { toSignableParams } from '../sign-request.js';
 import { sign } from '../signing.js';
@@ -39,12 +41,12 @@ export function signRoute(ctx: ServerContext): Route {
 
       const body = parseJson(await readBody(req, ctx.config.limits.maxJsonBody));
       const params = toSignableParams(body, { ...ctx.config.signing, nowSeconds: nowSeconds(ctx) });
-      // Signing a preset that does not exist would only move the refusal to the upload.
-      const preset = params.upload_preset === undefined ? '' : String(params.upload_preset);
-      if (preset !== '' && !(await ctx.catalog.getPreset(ctx.credentials.cloud_name, preset)))
-        throw unknownPreset(preset);
+      // Resolves the presets too: signing one that does not exist would only move the refusal to the upload.
+      await assertMaySign(ctx, user, params);
+      const signature = sign(params, ctx.credentials.api_secret);
+      await recordIssued(ctx, signature, user, Number(params.timestamp));
       const answer: SignedParams = {
-        signature: sign(params, ctx.credentials.api_secret),
+        signature,
         timestamp: Number(params.timestamp),
         api_key: ctx.credentials.api_key,
         signature_algorithm: 'sha1',

@@ -1,7 +1,7 @@
 // The conformance suite every Catalog adapter must pass (SQLite today; PostgreSQL next).
 import { randomBytes } from 'node:crypto';
 import { describe, expect, onTestFinished, test } from 'vitest';
-import type { AssetRecord, AssetStatus, Catalog } from '../../../src/server/catalog/catalog.js';
+import type { AssetRecord, AssetStatus, Catalog, ListQuery } from '../../../src/server/catalog/catalog.js';
 import type { UploadPreset } from '../../../src/server/presets/definition.js';
 
 export function sampleRecord(overrides: Partial<AssetRecord> = {}): AssetRecord {
@@ -203,6 +203,146 @@ export function describeCatalogContract(name: string, factory: () => Promise<Cat
       expect(await catalog.purgeSignatures(1000)).toBe(0);
       expect(await catalog.purgeSignatures(1001)).toBe(1);
       expect(await catalog.useSignature('abc123', 2000)).toBe(true);
+    });
+
+    // Folders, tags and view scopes (issue 4): what GET /api/assets and GET /api/folders ask of the catalogue.
+    async function withFolders(): Promise<Catalog> {
+      const catalog = await open();
+      const rows: [publicId: string, folder: string, tags: string[], status?: AssetStatus][] = [
+        ['top', '', ['sun']],
+        ['users/42/a', 'users/42', ['sun']],
+        ['users/42/sub/b', 'users/42/sub', []],
+        ['users/420/c', 'users/420', ['sun']],
+        ['users/4/d', 'users/4', []],
+        ['team_a/e', 'team_a', ['sea']],
+        ['teamXa/f', 'teamXa', ['sea']],
+        ['users/42/gone', 'users/42', ['sun'], 'rejected'],
+      ];
+      for (const [publicId, folder, tags, status] of rows)
+        await catalog.insert(sampleRecord({ publicId, folder, assetFolder: folder, tags, status: status ?? 'active' }));
+      await catalog.insert(sampleRecord({ publicId: 'users/42/x', folder: 'users/42', cloud: 'other' }));
+      return catalog;
+    }
+    const ids = async (catalog: Catalog, query: Omit<ListQuery, 'cloud' | 'limit'>): Promise<string[]> => {
+      const found: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await catalog.list({ cloud: 'signet-test', limit: 2, ...query, cursor });
+        found.push(...page.records.map((record) => record.publicId));
+        cursor = page.nextCursor;
+      } while (cursor);
+      return found.sort();
+    };
+
+    test('lists one folder exactly, or its subtree by whole path segments, page by page', async () => {
+      const catalog = await withFolders();
+      expect(await ids(catalog, { folder: 'users/42' })).toEqual(['users/42/a', 'users/42/gone']);
+      expect(await ids(catalog, { folder: 'users/42', recursive: true })).toEqual([
+        'users/42/a',
+        'users/42/gone',
+        'users/42/sub/b',
+      ]);
+      expect(await ids(catalog, { folder: '' })).toEqual(['top']);
+      expect((await ids(catalog, { folder: '', recursive: true })).length).toBe(8);
+      expect(await ids(catalog, { folder: 'users' })).toEqual([]);
+      expect(await ids(catalog, { folder: 'team_a', recursive: true })).toEqual(['team_a/e']);
+      expect(await ids(catalog, { folder: 'Users/42', recursive: true })).toEqual([]);
+    });
+
+    test('lists by tag (exact), combined with folder and status', async () => {
+      const catalog = await withFolders();
+      expect(await ids(catalog, { tag: 'sun' })).toEqual(['top', 'users/42/a', 'users/42/gone', 'users/420/c']);
+      expect(await ids(catalog, { tag: 'SUN' })).toEqual([]);
+      expect(await ids(catalog, { tag: 'su' })).toEqual([]);
+      expect(await ids(catalog, { tag: 'sun', folder: 'users/42', status: ['active'] })).toEqual(['users/42/a']);
+    });
+
+    test('lists only within view scopes, by whole segments; [] is nothing', async () => {
+      const catalog = await withFolders();
+      expect(await ids(catalog, { within: ['users/42'] })).toEqual(['users/42/a', 'users/42/gone', 'users/42/sub/b']);
+      expect(await ids(catalog, { within: ['users/42', 'team_a'] })).toEqual([
+        'team_a/e',
+        'users/42/a',
+        'users/42/gone',
+        'users/42/sub/b',
+      ]);
+      expect(await ids(catalog, { within: ['users/42/sub', 'users/4'] })).toEqual(['users/4/d', 'users/42/sub/b']);
+      expect(await ids(catalog, { within: [] })).toEqual([]);
+      expect(await ids(catalog, { within: ['users'], folder: 'users/420' })).toEqual(['users/420/c']);
+      expect(await ids(catalog, { within: ['users/42'], folder: 'users/420' })).toEqual([]);
+    });
+
+    test('counts assets per folder, only folders holding a matching asset, sorted', async () => {
+      const catalog = await withFolders();
+      expect(await catalog.listFolders({ cloud: 'signet-test' })).toEqual([
+        { folder: '', count: 1 },
+        { folder: 'teamXa', count: 1 },
+        { folder: 'team_a', count: 1 },
+        { folder: 'users/4', count: 1 },
+        { folder: 'users/42', count: 2 },
+        { folder: 'users/42/sub', count: 1 },
+        { folder: 'users/420', count: 1 },
+      ]);
+      expect(
+        await catalog.listFolders({ cloud: 'signet-test', status: ['active'], within: ['users/42', 'team_a'] }),
+      ).toEqual([
+        { folder: 'team_a', count: 1 },
+        { folder: 'users/42', count: 1 },
+        { folder: 'users/42/sub', count: 1 },
+      ]);
+      expect(await catalog.listFolders({ cloud: 'signet-test', within: [] })).toEqual([]);
+      expect(await catalog.listFolders({ cloud: 'nobody' })).toEqual([]);
+    });
+
+    test('keeps users with their grants: create, change role (grants stay), grant, revoke, delete', async () => {
+      const catalog = await open();
+      expect(await catalog.getUser('bob')).toBeNull();
+      expect(await catalog.putGrant('bob', { folder: 'users/42', access: 'can_view' })).toBe(false);
+      expect(await catalog.putUser('bob', 'contributor')).toBe(true);
+      expect(await catalog.putUser('ann', 'admin')).toBe(true);
+      expect(await catalog.putGrant('bob', { folder: 'users/42', access: 'can_view' })).toBe(true);
+      expect(await catalog.putGrant('bob', { folder: 'team', access: 'can_contribute' })).toBe(true);
+      expect(await catalog.putGrant('bob', { folder: 'users/42', access: 'can_contribute' })).toBe(true);
+      const bob = {
+        id: 'bob',
+        role: 'contributor',
+        grants: [
+          { folder: 'team', access: 'can_contribute' },
+          { folder: 'users/42', access: 'can_contribute' },
+        ],
+      };
+      expect(await catalog.getUser('bob')).toEqual(bob);
+      expect(await catalog.putUser('bob', 'admin')).toBe(false);
+      expect(await catalog.getUser('bob')).toEqual({ ...bob, role: 'admin' });
+      expect(await catalog.listUsers()).toEqual([
+        { id: 'ann', role: 'admin', grants: [] },
+        { ...bob, role: 'admin' },
+      ]);
+
+      expect(await catalog.deleteGrant('bob', 'team')).toBe(true);
+      expect(await catalog.deleteGrant('bob', 'team')).toBe(false);
+      expect((await catalog.getUser('bob'))?.grants).toEqual([{ folder: 'users/42', access: 'can_contribute' }]);
+      expect(await catalog.deleteUser('bob')).toBe(true);
+      expect(await catalog.deleteUser('bob')).toBe(false);
+      expect(await catalog.getUser('bob')).toBeNull();
+      // A user created again under the same id starts without the old grants.
+      await catalog.putUser('bob', 'contributor');
+      expect(await catalog.getUser('bob')).toEqual({ id: 'bob', role: 'contributor', grants: [] });
+    });
+
+    test('records whom a signature was issued to, in any letter case, until it is purged after expiry', async () => {
+      const catalog = await open();
+      expect(await catalog.issuedTo('abc123')).toEqual([]);
+      await catalog.issueSignature('ABC123', { id: 'bob', role: 'contributor' }, 1000);
+      await catalog.issueSignature('abc123', { id: 'bob', role: 'contributor' }, 1000);
+      await catalog.issueSignature('abc123', { id: 'ann', role: 'admin' }, 3000);
+      expect(await catalog.issuedTo('AbC123')).toEqual([
+        { id: 'ann', role: 'admin' },
+        { id: 'bob', role: 'contributor' },
+      ]);
+      expect(await catalog.purgeSignatures(1000)).toBe(0);
+      expect(await catalog.purgeSignatures(1001)).toBe(1);
+      expect(await catalog.issuedTo('abc123')).toEqual([{ id: 'ann', role: 'admin' }]);
     });
   });
 }

@@ -1,0 +1,126 @@
+/**
+ * Precedence of upload settings, in one pure function. Three layers, each over the one before:
+ *
+ *   1. the default preset (`defaultPreset` in the config): applies to every upload, signed or unsigned;
+ *   2. the preset the upload names (`upload_preset`);
+ *   3. the parameters the upload itself sends (signed, or the unsigned ones an unsigned preset accepts).
+ *
+ * A value a higher layer gives replaces the lower one's (`folder`, `use_filename`, `unique_filename`, `overwrite`,
+ * `allowed_formats`, `max_file_size`); `folder: ""` is a value too. Three settings accumulate instead:
+ *   - `tags` are merged (union, in layer order, without duplicates): a person's tags never drop the tags an admin
+ *     put in a preset. Cloudinary is vaguer here; a preset tag that should go away belongs in another preset.
+ *   - `context` is merged key by key, the higher layer winning a key.
+ *   - `auto_tagging` rules of both presets all apply; `moderation: "manual"` in either preset holds (a preset can
+ *     never lift the default's moderation).
+ * An unsigned upload never overwrites, whatever a preset says.
+ */
+import type { AutoTagRule, UploadPreset } from './definition.js';
+import { compileNamePattern } from './definition.js';
+
+/** What the upload request itself set; absent = not sent. */
+export interface ExplicitParams {
+  publicId?: string | undefined;
+  folder?: string | undefined;
+  assetFolder?: string | undefined;
+  displayName?: string | undefined;
+  filenameOverride?: string | undefined;
+  tags?: readonly string[] | undefined;
+  context?: Readonly<Record<string, string>> | undefined;
+  useFilename?: boolean | undefined;
+  uniqueFilename?: boolean | undefined;
+  overwrite?: boolean | undefined;
+}
+
+export interface UploadSettings {
+  publicId: string | undefined;
+  folder: string;
+  assetFolder: string | undefined;
+  displayName: string | undefined;
+  filenameOverride: string | undefined;
+  tags: string[];
+  context: Record<string, string>;
+  useFilename: boolean;
+  uniqueFilename: boolean;
+  overwrite: boolean;
+  /** null = any format. */
+  allowedFormats: string[] | null;
+  /** null = only the server's own limit. */
+  maxFileSize: number | null;
+  /** A preset's `allow_active_content`; null = the server's `content.activeContent` decides. */
+  allowActiveContent: boolean | null;
+  moderation: 'manual' | null;
+  autoTagging: AutoTagRule[];
+  /** Whether the request itself sent tags / context: on overwrite with `retainOnOverwrite`, the old ones stay otherwise. */
+  sent: { tags: boolean; context: boolean };
+}
+
+export function resolveUploadSettings(
+  defaultPreset: UploadPreset | null,
+  explicitPreset: UploadPreset | null,
+  params: ExplicitParams,
+  options: { unsigned?: boolean } = {},
+): UploadSettings {
+  const presets = [defaultPreset, explicitPreset].filter((preset): preset is UploadPreset => preset !== null);
+  // The last layer that gives a value wins.
+  const pick = <K extends keyof UploadPreset>(key: K): UploadPreset[K] | undefined =>
+    presets.reduce<UploadPreset[K] | undefined>((value, preset) => preset[key] ?? value, undefined);
+
+  return {
+    publicId: params.publicId,
+    folder: params.folder ?? pick('folder') ?? '',
+    assetFolder: params.assetFolder,
+    displayName: params.displayName,
+    filenameOverride: params.filenameOverride,
+    tags: union(...presets.map((preset) => preset.tags ?? []), params.tags ?? []),
+    context: Object.assign({}, ...presets.map((preset) => preset.context ?? {}), params.context ?? {}),
+    useFilename: params.useFilename ?? pick('use_filename') ?? false,
+    // Cloudinary's default: with use_filename, a random suffix keeps names apart.
+    uniqueFilename: params.uniqueFilename ?? pick('unique_filename') ?? true,
+    overwrite: options.unsigned ? false : (params.overwrite ?? pick('overwrite') ?? false),
+    allowedFormats: pick('allowed_formats') ?? null,
+    maxFileSize: pick('max_file_size') ?? null,
+    allowActiveContent: pick('allow_active_content') ?? null,
+    moderation: presets.some((preset) => preset.moderation === 'manual') ? 'manual' : null,
+    autoTagging: presets.flatMap((preset) => preset.auto_tagging ?? []),
+    sent: { tags: params.tags !== undefined, context: params.context !== undefined },
+  };
+}
+
+/** What auto-tagging rules look at. */
+export interface AssetFacts {
+  resourceType: string;
+  /** Lower case, from the bytes (see validate/type.ts). */
+  format: string;
+  /** The sanitized original file name (`original_filename`). */
+  name: string;
+}
+
+/** The tags the rules add for an asset, in rule order, without duplicates. */
+export function autoTags(rules: readonly AutoTagRule[], facts: AssetFacts): string[] {
+  const added: string[] = [];
+  for (const rule of rules) {
+    const { type, extension, name } = rule.when;
+    if (type !== undefined && type !== facts.resourceType) continue;
+    if (extension !== undefined && extension !== facts.format.toLowerCase()) continue;
+    if (name !== undefined && !namePattern(name).test(facts.name)) continue;
+    added.push(...rule.add);
+  }
+  return union(added);
+}
+
+const compiled = new Map<string, RegExp>();
+
+function namePattern(source: string): RegExp {
+  let pattern = compiled.get(source);
+  if (!pattern) {
+    // Checked when the preset was stored; compiled once per process.
+    pattern = compileNamePattern(source);
+    if (compiled.size > 1000) compiled.clear();
+    compiled.set(source, pattern);
+  }
+  return pattern;
+}
+
+export function union(...lists: readonly (readonly string[])[]): string[] {
+  return [...new Set(lists.flat())];
+}
