@@ -14,6 +14,8 @@ export default defineConfig({
           environment: 'node',
           include: ['test/**/*.test.ts'],
           exclude: ['test/**/*.browser.test.ts', 'test/e2e/**'],
+          // radosgw and PostgreSQL for the S3 and PostgreSQL suites (started unless SIGNET_TEST_* name running ones).
+          globalSetup: ['test/server/services-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
         },
@@ -30,12 +32,13 @@ export default defineConfig({
             '@uppy/dashboard',
             '@uppy/url',
             '@uppy/dropbox',
+            '@uppy/aws-s3',
           ],
         },
         test: {
           name: 'browser',
           include: ['test/**/*.browser.test.ts'],
-          globalSetup: ['test/browser-setup.ts'],
+          globalSetup: ['test/browser-setup.ts', 'test/server/services-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
           browser: {

@@ -11,6 +11,7 @@
 #   SIGNET_RGW_PORT    radosgw's HTTP port (default 7480)
 #   SIGNET_RGW_MON_PORT  the monitor's port (default 3300)
 #   SIGNET_RGW_ACCESS_KEY / SIGNET_RGW_SECRET_KEY  the S3 user's keys (default TESTACCESSKEY / TESTSECRETKEY)
+#   SIGNET_RGW_MEMSTORE_MIB  the in-memory OSD's capacity (default 2048; allocated as used)
 # Prints one line at the end: `READY endpoint=http://127.0.0.1:<port> access_key=<...> secret_key=<...> dir=<...>`.
 # Installs radosgw ceph-mon ceph-osd (about 40 s) when absent; needs root for that (CI runs as root).
 set -euo pipefail
@@ -20,6 +21,7 @@ PORT=${SIGNET_RGW_PORT:-7480}
 MON_PORT=${SIGNET_RGW_MON_PORT:-3300}
 ACCESS=${SIGNET_RGW_ACCESS_KEY:-TESTACCESSKEY}
 SECRET=${SIGNET_RGW_SECRET_KEY:-TESTSECRETKEY}
+MEMSTORE_MIB=${SIGNET_RGW_MEMSTORE_MIB:-2048}
 ENDPOINT="http://127.0.0.1:$PORT"
 
 log() { echo "rgw.sh: $*" >&2; }
@@ -101,7 +103,7 @@ pid file = $D/run/\$name.pid
 log file = $D/log/\$name.log
 keyring = $D/\$name.keyring
 osd objectstore = memstore
-memstore device bytes = 2147483648
+memstore device bytes = $((MEMSTORE_MIB * 1024 * 1024))
 osd memory target = 939524096
 [mon.a]
 mon data = $D/mon
@@ -111,6 +113,11 @@ osd data = $D/osd0
 keyring = $D/osd0/keyring
 [client.rgw.a]
 rgw frontends = beast endpoint=127.0.0.1:$PORT
+# Deleted and overwritten objects (and aborted parts) are freed by garbage collection, two hours later by default:
+# a test run would fill the in-memory OSD first, and a full OSD makes every request hang. Collect at once.
+rgw gc obj min wait = 0
+rgw gc processor period = 5
+rgw gc processor max time = 5
 CONF
   # Lessons from getting here (shared/research/backend.md §3): mon and osd need their own keyring lines; `ceph-osd
   # --mkfs` needs --no-mon-config; without cluster addr/network the OSD binds 0.0.0.0; no `rgw dns name` (it drops

@@ -188,6 +188,12 @@ export class SignetUploader extends LitElement {
   /** Signs parameters instead of `signature-url`: `(params) => Promise<{signature, timestamp, api_key}>`. */
   @property({ attribute: false }) signUpload?: (params: UploadParams) => Promise<SignedParams>;
 
+  /**
+   * A built-in backend: `cloudinary` (the Upload API, default) or `s3` (the browser uploads straight to the
+   * bucket of a Signet server at `upload-url`, which presigns each request; local files only).
+   */
+  @property({ attribute: 'backend' }) backendKind: 'cloudinary' | 's3' = 'cloudinary';
+
   /** A custom backend; when set, the Cloudinary attributes above are not used. */
   @property({ attribute: false }) backend?: UploadBackend;
 
@@ -258,7 +264,7 @@ export class SignetUploader extends LitElement {
   }
 
   protected override updated(changed: PropertyValues<this>): void {
-    const rebuild = (['mode', 'sources', 'companionUrl', 'allowFolderSelect'] as const).some(
+    const rebuild = (['mode', 'sources', 'companionUrl', 'allowFolderSelect', 'backendKind'] as const).some(
       (key) => changed.has(key) && changed.get(key) !== undefined,
     );
     if (rebuild) this.#uppy.restart();
@@ -350,6 +356,15 @@ export class SignetUploader extends LitElement {
       },
       vetBatch: (files) => this.#vetBatch(files.map(relativePathOf)),
       folderSelect: this.allowFolderSelect,
+      ...(this.backendKind === 's3'
+        ? {
+            s3: {
+              serverUrl: this.uploadUrl,
+              sign: this.#signer(this.#strings.errors.SIGNING_FAILED),
+              resourceType: this.resourceType,
+            },
+          }
+        : {}),
       admit: (count) => this.admit(count),
       localize: (error) => this.#localize(error),
       onRefused: (file, error) => this.uppy?.info(`${file.name}: ${error.message}`, 'error', 10_000),

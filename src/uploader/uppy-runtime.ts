@@ -6,6 +6,7 @@ import Uppy, { type Body, type Meta, type UppyFile } from '@uppy/core';
 import coreCss from '@uppy/core/css/style.min.css?inline';
 import dashboardCss from '@uppy/dashboard/css/style.min.css?inline';
 import type { UploadBackend } from '../backends/backend.js';
+import type { Signer } from '../backends/signer.js';
 import type { UploadError } from '../errors.js';
 import type { UploadParams } from '../protocol/params.js';
 import type { RemoteSource } from './remote-sources.js';
@@ -39,6 +40,8 @@ export interface RuntimeOptions {
   vetBatch(files: readonly UppyFile<Meta, Body>[]): boolean;
   /** Offer a folder picker besides the file picker. */
   folderSelect: boolean;
+  /** Direct-to-S3 uploads through a Signet server instead of the Upload API (loaded only when set). */
+  s3?: { serverUrl: string; sign: Signer; resourceType: 'auto' | 'image' | 'video' | 'raw' };
 }
 
 export interface UppyRuntime {
@@ -86,13 +89,19 @@ export async function createRuntime(options: RuntimeOptions): Promise<UppyRuntim
   uppy.on('files-added', (files) => {
     if (!options.vetBatch(files)) uppy.removeFiles(files.map((f) => f.id));
   });
-  uppy.use(SignetUploadPlugin, {
-    getBackend: options.getBackend,
-    getParams: options.getParams,
-    localize: options.localize,
-    onRefused: options.onRefused,
-    limit: 3,
-  });
+  if (options.s3) {
+    // The browser sends the bytes to the bucket; the server presigns every request and registers the file.
+    const { installS3Backend } = await import('../backends/s3.js');
+    installS3Backend(uppy, { ...options.s3, params: options.getParams });
+  } else {
+    uppy.use(SignetUploadPlugin, {
+      getBackend: options.getBackend,
+      getParams: options.getParams,
+      localize: options.localize,
+      onRefused: options.onRefused,
+      limit: 3,
+    });
+  }
   if (options.remoteSources.length) {
     const { installRemoteSources } = await import('./remote-sources.js');
     await installRemoteSources(uppy, root, options.remoteSources, options.companionUrl);

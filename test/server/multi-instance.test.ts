@@ -86,7 +86,11 @@ describe('two instances sharing S3 and PostgreSQL', () => {
     expect(uploaded.status).toBe(200);
     const path = new URL(uploaded.body.secure_url as string).pathname;
     expect(await bytesAt(`${b.url}${path}`)).toBe(md5(data));
-    const listed = (await (await fetch(`${b.url}/api/assets`)).json()) as { resources: { public_id: string }[] };
+    const listed = (await (
+      await fetch(`${b.url}/api/assets`, { headers: { authorization: `Bearer ${TOKEN}` } })
+    ).json()) as {
+      resources: { public_id: string }[];
+    };
     expect(listed.resources.map((asset) => asset.public_id)).toEqual(['shared/photo']);
 
     const fromB = await post(b, form(signed(b, { public_id: 'shared/second' }), makePng(8, 8)));

@@ -34,6 +34,7 @@ import {
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { UploadError } from '../../errors.js';
 import type { ResourceType, UploadApiResponse } from '../../protocol/params.js';
+import { assertSignersMayUpload, signersOf } from '../auth/access.js';
 import type { AuthUser, ServerConfig } from '../config.js';
 import { nowSeconds, type ServerContext } from '../context.js';
 import { HEADER_BYTES } from '../ingest/detect.js';
@@ -118,6 +119,9 @@ export class DirectUploads {
     if (!request.unsigned) assertSigned(request, verifier);
     const settings = await settingsFor(this.#ctx, request);
     assertSize(this.#ctx, settings, input.size);
+    // As on the Upload API: the people who signed must still be allowed into every folder (auth/access.ts).
+    const signers = request.unsigned ? [] : await signersOf(this.#ctx, request.signature);
+    await assertSignersMayUpload(this.#ctx, signers, settings);
     if (!request.unsigned) {
       assertFresh(request, verifier);
       await spendSignature(request, verifier, this.#ctx.catalog);
@@ -135,6 +139,7 @@ export class DirectUploads {
       type: input.type,
       resourceType: input.resourceType,
       params: values,
+      signers,
       partSize,
       expiresAt: nowSeconds(this.#ctx) + this.#settings.uploadTtlSeconds,
     };
@@ -244,6 +249,8 @@ export class DirectUploads {
       const head = await store.head(upload.key);
       if (!head) throw new UploadError('FILE_MISSING', 'The uploaded object vanished.');
       const settings = await this.#uploadSettings(upload);
+      // A grant revoked while the bytes went up still refuses (and the object is deleted below, like any refusal).
+      await assertSignersMayUpload(this.#ctx, upload.signers ?? [], settings);
       assertSize(this.#ctx, settings, head.size);
       await this.#fetchHead(upload, head, detectFile);
       const response = await finalizeUpload(

@@ -24,6 +24,8 @@ export interface DirectUpload {
   partSize: number;
   /** Unix seconds. */
   expiresAt: number;
+  /** Who signed the parameters (from /api/sign's records), re-checked against their grants at completion. */
+  signers?: { id: string; role: 'admin' | 'contributor' }[];
 }
 
 const VERSION = 1;
