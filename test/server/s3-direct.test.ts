@@ -375,6 +375,52 @@ describe('a direct upload', () => {
     expect((await dataState(server)).rows).toEqual([]);
   });
 
+  test('a folder grant revoked while the bytes went up refuses the completion: 403 FORBIDDEN_FOLDER, object deleted', async () => {
+    const carol = 'carol-token-0123456789a';
+    const server = await startTestServer({
+      config: {
+        users: {
+          [ALICE]: { id: 'alice', role: 'admin' },
+          [carol]: { id: 'carol', role: 'contributor', grants: [{ folder: 'carol', access: 'can_contribute' }] },
+        },
+        storage: s3StorageConfig(bucket, { prefix: `d${randomBytes(4).toString('hex')}/` }),
+        catalog: postgresCatalogConfig(),
+      },
+    });
+    const data = pngOfSize(64 * 1024);
+    // Signed through /api/sign by the contributor, so the server knows who it is.
+    const toSign = { folder: 'carol', timestamp: nowSeconds() };
+    const signature = await call<{ signature: string; api_key: string; timestamp: number }>(
+      server,
+      '/api/sign',
+      toSign,
+      carol,
+    );
+    expect(signature.status).toBe(200);
+    const params = { ...toSign, api_key: signature.body.api_key, signature: signature.body.signature };
+    const started = await call<Session>(
+      server,
+      '/api/s3/start',
+      { params, file: { name: 'a.png', size: data.length, type: 'image/png' } },
+      carol,
+    );
+    expect(started.status, JSON.stringify(started.body)).toBe(200);
+    const { url, headers } = (await presign(server, started.body, { method: 'PUT' }, carol)).body as {
+      url: string;
+      headers?: Record<string, string>;
+    };
+    expect((await fetch(url, { method: 'PUT', body: blob(data), headers })).status).toBe(200);
+
+    const revoke = await fetch(`${server.url}/api/admin/users/carol/grants/carol`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${server.credentials.admin_token}` },
+    });
+    expect(revoke.status).toBe(200);
+    expect(codeOf(await complete(server, started.body, carol))).toEqual({ status: 403, code: 'FORBIDDEN_FOLDER' });
+    expect(await objectExists(server, started.body.key)).toBe(false);
+    expect((await dataState(server)).rows).toEqual([]);
+  });
+
   test('a completed object larger than allowed is deleted and reported as 413 FILE_TOO_LARGE', async () => {
     const server = await s3Server({ maxFileSize: MiB });
     const session = await start(server, MiB);
