@@ -194,6 +194,9 @@ export class SignetUploader extends LitElement {
    */
   @property({ attribute: 'backend' }) backendKind: 'cloudinary' | 's3' = 'cloudinary';
 
+  /** Headers for the Signet server's own API calls in `backend="s3"` mode, e.g. `() => ({authorization: 'Bearer …'})`. */
+  @property({ attribute: false }) serverHeaders?: () => Record<string, string>;
+
   /** A custom backend; when set, the Cloudinary attributes above are not used. */
   @property({ attribute: false }) backend?: UploadBackend;
 
@@ -362,6 +365,7 @@ export class SignetUploader extends LitElement {
               serverUrl: this.uploadUrl,
               sign: this.#signer(this.#strings.errors.SIGNING_FAILED),
               resourceType: this.resourceType,
+              ...(this.serverHeaders ? { headers: this.serverHeaders } : {}),
             },
           }
         : {}),

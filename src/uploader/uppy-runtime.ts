@@ -41,7 +41,12 @@ export interface RuntimeOptions {
   /** Offer a folder picker besides the file picker. */
   folderSelect: boolean;
   /** Direct-to-S3 uploads through a Signet server instead of the Upload API (loaded only when set). */
-  s3?: { serverUrl: string; sign: Signer; resourceType: 'auto' | 'image' | 'video' | 'raw' };
+  s3?: {
+    serverUrl: string;
+    sign: Signer;
+    resourceType: 'auto' | 'image' | 'video' | 'raw';
+    headers?: () => Record<string, string>;
+  };
 }
 
 export interface UppyRuntime {
