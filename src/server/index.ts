@@ -11,7 +11,6 @@ import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { type ConfigUser, seedUsers } from './auth/users.js';
 import type { Catalog } from './catalog/catalog.js';
-import { PostgresCatalog } from './catalog/postgres.js';
 import { SqliteCatalog } from './catalog/sqlite.js';
 import type { CompanionHost } from './companion/mount.js';
 import type { Resolver } from './companion/ssrf-guard.js';
@@ -36,9 +35,7 @@ import { s3StartRoute } from './routes/s3-start.js';
 import { presetChoicesRoute, signRoute } from './routes/sign.js';
 import { DEMO_COOKIE, staticRoute } from './routes/static.js';
 import { uploadRoute } from './routes/upload.js';
-import { DirectUploads } from './s3/direct.js';
 import { DiskStore } from './stores/disk.js';
-import { S3Store } from './stores/s3.js';
 import type { Store } from './stores/store.js';
 import { sweep, sweepIntervalMs } from './sweep.js';
 
@@ -126,11 +123,15 @@ export async function startServer(options: StartOptions = {}): Promise<SignetSer
   const users: Record<string, ConfigUser> = demoMode
     ? { [credentials.demo_token]: { id: 'demo', role: 'admin' } }
     : config.users;
+  // PostgreSQL and the AWS SDK load only when configured: they would cost every embedded server ~40 MiB of RSS.
   const catalog: Catalog =
     config.catalog.kind === 'postgres'
-      ? await PostgresCatalog.open({ url: config.catalog.url ?? '', schema: config.catalog.schema ?? undefined })
+      ? await (await import('./catalog/postgres.js')).PostgresCatalog.open({
+          url: config.catalog.url ?? '',
+          schema: config.catalog.schema ?? undefined,
+        })
       : new SqliteCatalog(paths.catalogFile);
-  const s3 = config.storage.kind === 's3' ? new S3Store(config.storage.s3) : null;
+  const s3 = config.storage.kind === 's3' ? new (await import('./stores/s3.js')).S3Store(config.storage.s3) : null;
 
   const ctx: ServerContext = {
     config,
@@ -179,6 +180,7 @@ export async function startServer(options: StartOptions = {}): Promise<SignetSer
     });
     if (companion) routes.push(companion.route);
     if (s3) {
+      const { DirectUploads } = await import('./s3/direct.js');
       const uploads = new DirectUploads(ctx, s3, config.storage.s3);
       routes.push(s3StartRoute(ctx, uploads), s3SignRoute(ctx, uploads), s3CompleteRoute(ctx, uploads));
       housekeeping.push(() => uploads.sweep());
