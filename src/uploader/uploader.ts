@@ -363,7 +363,8 @@ export class SignetUploader extends LitElement {
         ? {
             s3: {
               serverUrl: this.uploadUrl,
-              sign: this.#signer(this.#strings.errors.SIGNING_FAILED),
+              // Read at each file, so a `signUpload` set after the element started is the one used.
+              sign: (params, signal) => this.#signer(this.#strings.errors.SIGNING_FAILED)(params, signal),
               resourceType: this.resourceType,
               ...(this.serverHeaders ? { headers: this.serverHeaders } : {}),
             },
