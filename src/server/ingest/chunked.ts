@@ -108,7 +108,7 @@ export async function ingestChunk(
     const response = await finalizeUpload(ctx, target, settings, {
       tempFile: lease.dataFile,
       bytes: next.received,
-      md5: await md5File(lease.dataFile),
+      md5: lease.md5() ?? (await md5File(lease.dataFile)),
       filename: next.filename,
     });
     await lease.discard();

@@ -4,7 +4,7 @@
  * bytes so far in `data` and its state in `state.json`; `received` in the state is the truth, so bytes past it
  * (from a failed chunk or a crash) are never part of the file.
  */
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -74,6 +74,11 @@ export interface SessionLease {
   /** Removes the session and everything in it. */
   discard(): Promise<void>;
   release(): void;
+  /**
+   * MD5 of all bytes received, when this process saw every chunk in order (kept incrementally, so the last chunk
+   * does not re-read the whole file); null after a restart or on another instance — then hash the data file.
+   */
+  md5(): string | null;
 }
 
 export class ChunkSessions {
@@ -81,6 +86,8 @@ export class ChunkSessions {
   readonly #ttlMs: number;
   readonly #now: () => number;
   readonly #busy = new Set<string>();
+  /** Running MD5 per session and the byte count it covers; memory only, an optimisation. */
+  readonly #hashes = new Map<string, { hash: Hash; received: number }>();
 
   constructor(dir: string, ttlSeconds: number, now: () => number) {
     this.#dir = dir;
@@ -130,6 +137,7 @@ export class ChunkSessions {
   }
 
   async #expire(id: string): Promise<void> {
+    this.#hashes.delete(id);
     await rm(join(this.#dir, id), { recursive: true, force: true });
     await writeFile(join(this.#dir, id + TOMBSTONE), '');
   }
@@ -138,22 +146,29 @@ export class ChunkSessions {
     const dataFile = join(dir, 'data');
     const stateFile = join(dir, 'state.json');
     let released = false;
+    const running = this.#hashes.get(id);
+    // The chunk's bytes go into a copy; it replaces the running hash only once the chunk is saved.
+    let pending: { hash: Hash; received: number } | null = null;
     return {
       state,
       dataFile,
       write: async (stream, offset) => {
         if (!state) await mkdir(dir, { recursive: true, mode: 0o700 });
+        const base = offset === 0 ? { hash: createHash('md5'), received: 0 } : running;
+        const hash = base && base.received === offset ? base.hash.copy() : null;
         let bytes = 0;
         await pipeline(
           stream,
           async function* (chunks: AsyncIterable<Buffer>) {
             for await (const chunk of chunks) {
               bytes += chunk.length;
+              hash?.update(chunk);
               yield chunk;
             }
           },
           createWriteStream(dataFile, { flags: state ? 'r+' : 'w', start: offset, mode: 0o600 }),
         );
+        pending = hash ? { hash, received: offset + bytes } : null;
         return bytes;
       },
       save: async (next) => {
@@ -161,12 +176,21 @@ export class ChunkSessions {
         // Write then rename, so a crash never leaves half a state file.
         await writeFile(`${stateFile}.tmp`, JSON.stringify(next), { mode: 0o600 });
         await rename(`${stateFile}.tmp`, stateFile);
+        if (pending && pending.received === next.received) this.#hashes.set(id, pending);
+        else this.#hashes.delete(id);
+      },
+      md5: () => {
+        const current = this.#hashes.get(id);
+        return current && current.received === (pending?.received ?? -1) ? current.hash.copy().digest('hex') : null;
       },
       rollback: async () => {
         if (state) await truncate(dataFile, state.received).catch(() => {});
         else await rm(dir, { recursive: true, force: true });
       },
-      discard: () => rm(dir, { recursive: true, force: true }),
+      discard: () => {
+        this.#hashes.delete(id);
+        return rm(dir, { recursive: true, force: true });
+      },
       release: () => {
         if (released) return;
         released = true;
