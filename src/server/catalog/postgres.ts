@@ -4,9 +4,7 @@
  * migrate once. Every multi-statement change runs in one transaction on one pooled connection.
  */
 import pg from 'pg';
-import { UploadError } from '../../errors.js';
-import type { ResourceType } from '../../protocol/params.js';
-import type { Access, Grant, Identity, Role, User } from '../auth/permissions.js';
+import type { Grant, Identity, Role, User } from '../auth/permissions.js';
 import type { UploadPreset } from '../presets/definition.js';
 import type {
   AssetKey,
@@ -19,6 +17,7 @@ import type {
   ListQuery,
   ReplaceOptions,
 } from './catalog.js';
+import { decodeCursor, encodeCursor, type GrantRow, toRecord, toUser } from './rows.js';
 
 const MIGRATIONS: readonly { name: string; sql: string }[] = [
   {
@@ -452,47 +451,6 @@ function values(record: AssetRecord): unknown[] {
   ];
 }
 
-function toRecord(row: AssetRow): AssetRecord {
-  return {
-    cloud: row.cloud,
-    resourceType: row.resource_type as ResourceType,
-    type: 'upload',
-    publicId: row.public_id,
-    assetId: row.asset_id,
-    // BIGINT arrives as text; versions (unix seconds) and byte counts are far below 2^53.
-    version: Number(row.version),
-    versionId: row.version_id,
-    format: row.format,
-    bytes: Number(row.bytes),
-    width: row.width,
-    height: row.height,
-    etag: row.etag,
-    storageKey: row.storage_key,
-    originalFilename: row.original_filename,
-    displayName: row.display_name,
-    folder: row.folder,
-    assetFolder: row.asset_folder,
-    tags: row.tags,
-    context: row.context,
-    createdAt: row.created_at,
-    status: row.status as AssetStatus,
-  };
-}
-
-interface GrantRow {
-  user_id: string;
-  folder: string;
-  access: string;
-}
-
-function toUser(row: { id: string; role: string }, grants: readonly GrantRow[]): User {
-  return {
-    id: row.id,
-    role: row.role as Role,
-    grants: grants.map((grant) => ({ folder: grant.folder, access: grant.access as Access })),
-  };
-}
-
 /**
  * The WHERE clause of a listing; its values are appended to `params`. Prefixes are compared with starts_with, never
  * LIKE: `_` is a wildcard there and a common character in folder names.
@@ -517,14 +475,4 @@ function assetFilter(query: FolderQuery & Partial<ListQuery>, params: unknown[])
     clauses.push(`EXISTS (SELECT 1 FROM unnest(${value([...query.within])}::text[]) AS scope(path)
       WHERE scope.path = '' OR folder = scope.path OR starts_with(folder, scope.path || '/'))`);
   return clauses.join(' AND ');
-}
-
-function encodeCursor(seq: number): string {
-  return Buffer.from(`seq:${seq}`).toString('base64url');
-}
-
-function decodeCursor(cursor: string): number {
-  const match = /^seq:(\d{1,15})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
-  if (!match?.[1]) throw new UploadError('PARAM_INVALID', 'The cursor is not one this server made.');
-  return Number(match[1]);
 }

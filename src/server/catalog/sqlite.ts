@@ -3,9 +3,7 @@
  * and applied on open, in order, each in its own transaction.
  */
 import Database from 'better-sqlite3';
-import { UploadError } from '../../errors.js';
-import type { ResourceType } from '../../protocol/params.js';
-import type { Access, Grant, Identity, Role, User } from '../auth/permissions.js';
+import type { Grant, Identity, Role, User } from '../auth/permissions.js';
 import type { UploadPreset } from '../presets/definition.js';
 import type {
   AssetKey,
@@ -18,6 +16,7 @@ import type {
   ListQuery,
   ReplaceOptions,
 } from './catalog.js';
+import { decodeCursor, encodeCursor, type GrantRow, toRecord, toUser } from './rows.js';
 
 const MIGRATIONS: readonly { name: string; sql: string }[] = [
   {
@@ -402,46 +401,6 @@ function toRow(record: AssetRecord, seq: number): AssetRow {
   };
 }
 
-function toRecord(row: AssetRow): AssetRecord {
-  return {
-    cloud: row.cloud,
-    resourceType: row.resource_type as ResourceType,
-    type: 'upload',
-    publicId: row.public_id,
-    assetId: row.asset_id,
-    version: row.version,
-    versionId: row.version_id,
-    format: row.format,
-    bytes: row.bytes,
-    width: row.width,
-    height: row.height,
-    etag: row.etag,
-    storageKey: row.storage_key,
-    originalFilename: row.original_filename,
-    displayName: row.display_name,
-    folder: row.folder,
-    assetFolder: row.asset_folder,
-    tags: JSON.parse(row.tags) as string[],
-    context: JSON.parse(row.context) as Record<string, string>,
-    createdAt: row.created_at,
-    status: row.status as AssetStatus,
-  };
-}
-
-interface GrantRow {
-  user_id: string;
-  folder: string;
-  access: string;
-}
-
-function toUser(row: { id: string; role: string }, grants: readonly GrantRow[]): User {
-  return {
-    id: row.id,
-    role: row.role as Role,
-    grants: grants.map((grant) => ({ folder: grant.folder, access: grant.access as Access })),
-  };
-}
-
 /** `folder` is `?` or below it by whole segments ('' holds everything); binds the folder four times. */
 const UNDER = "(? = '' OR folder = ? OR substr(folder, 1, length(?) + 1) = ? || '/')";
 
@@ -475,14 +434,4 @@ function assetFilter(query: FolderQuery & Partial<ListQuery>): { where: string; 
     params.push(JSON.stringify(query.within));
   }
   return { where: clauses.join(' AND '), params };
-}
-
-function encodeCursor(seq: number): string {
-  return Buffer.from(`seq:${seq}`).toString('base64url');
-}
-
-function decodeCursor(cursor: string): number {
-  const match = /^seq:(\d{1,15})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
-  if (!match?.[1]) throw new UploadError('PARAM_INVALID', 'The cursor is not one this server made.');
-  return Number(match[1]);
 }
