@@ -38,6 +38,9 @@ export default defineConfig({
         test: {
           name: 'browser',
           include: ['test/**/*.browser.test.ts'],
+          // One file at a time: files share one server, and plain uploads from two files in the same second sign
+          // the same parameters (a real cross-tab replay the widget renews, but it makes request counts vary).
+          fileParallelism: false,
           globalSetup: ['test/browser-setup.ts', 'test/server/services-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,

@@ -43,17 +43,20 @@ export class CloudinaryBackend implements UploadBackend {
   }
 
   async upload(task: UploadTask): Promise<UploadApiResponse> {
-    let auth = await this.#sign(task);
-    try {
-      return await this.#send(task, auth);
-    } catch (error) {
-      // A signature can age out while a file waits in the queue, or collide with another tab's: ask once for a
-      // fresh one.
-      const renewable =
-        error instanceof UploadError && (error.code === 'SIGNATURE_EXPIRED' || error.code === 'SIGNATURE_REPLAYED');
-      if (!renewable || task.signal.aborted) throw error;
-      auth = await this.#sign(task);
-      return this.#send(task, auth);
+    // A signature can age out while a file waits in the queue (renewed once), or collide with one another tab or
+    // client made for the same parameters in the same second (renewed up to twice, each time at a random earlier
+    // second, so two clients stepping back together do not collide again).
+    for (let replays = 0, expiries = 0; ; ) {
+      const auth = await this.#sign(task, replays > 0);
+      try {
+        return await this.#send(task, auth);
+      } catch (error) {
+        const code = error instanceof UploadError ? error.code : null;
+        if (task.signal.aborted) throw error;
+        if (code === 'SIGNATURE_REPLAYED' && replays < 2) replays++;
+        else if (code === 'SIGNATURE_EXPIRED' && expiries < 1) expiries++;
+        else throw error;
+      }
     }
   }
 
@@ -62,9 +65,9 @@ export class CloudinaryBackend implements UploadBackend {
     return { endpoint: this.endpoint, fields: this.#fields(await this.#sign(task)) };
   }
 
-  async #sign(task: RemoteTask): Promise<Authorized> {
+  async #sign(task: RemoteTask, scatter = false): Promise<Authorized> {
     const base: UploadParams = { ...task.params, source: this.options.source };
-    const params: UploadParams = { ...base, timestamp: unusedTimestamp(stringToSign(base)) };
+    const params: UploadParams = { ...base, timestamp: unusedTimestamp(stringToSign(base), scatter) };
     return { params, signed: await this.options.sign(params, task.signal) };
   }
 
@@ -164,10 +167,12 @@ const scale = (loaded: number, total: number, size: number) =>
 // stepping back a second at a time: a past timestamp stays valid for the whole window, a future one may not.
 const usedTimestamps = new Map<string, number>();
 
-function unusedTimestamp(paramsKey: string): number {
+function unusedTimestamp(paramsKey: string, scatter: boolean): number {
   const now = Math.floor(Date.now() / 1000);
   for (const [key, at] of usedTimestamps) if (at < now - 7200) usedTimestamps.delete(key);
-  let timestamp = now;
+  // After a collision with another client, start from a random second of the last five minutes (well inside the
+  // one-hour window) instead of from now.
+  let timestamp = scatter ? now - 1 - Math.floor(Math.random() * 300) : now;
   while (usedTimestamps.has(`${timestamp}&${paramsKey}`)) timestamp--;
   usedTimestamps.set(`${timestamp}&${paramsKey}`, timestamp);
   return timestamp;
