@@ -1,37 +1,14 @@
-import { builtinModules } from 'node:module';
 import { defineConfig, type UserConfig } from 'vite';
 
-// One config, four builds (scripts/build.mjs runs them in turn, by mode):
-//   lib         dist/index.js, dist/define.js: ESM for bundlers; lit and @uppy/* stay external so apps dedupe them
+// The widget's builds (scripts/build.mjs runs them in turn, by mode; the server builds from server/vite.config.ts):
+//   lib         dist/index.js, dist/define.js, dist/protocol.js: ESM for bundlers. Only lit stays external (apps
+//               dedupe it); Uppy is bundled at the exact version our shadow-DOM fixes and runtime patches were tested
+//               against, so an install pulls in no Uppy tree (nor its Node 22-only build dependencies).
 //   embed-esm   dist/embed/: self-contained ESM for <script type="module">; Uppy is a lazy chunk
 //   embed-iife  dist/signet-uploader.iife.js: one self-contained classic script that defines the element
-//   server      dist/server/: the reference server for Node
-const nodeExternal = (id: string) =>
-  id.startsWith('node:') ||
-  builtinModules.includes(id) ||
-  /^(busboy|better-sqlite3|file-type|image-size)(\/|$)/.test(id);
-
-// Never externalize `?inline` ids: /^@uppy\// would also match '@uppy/dashboard/css/style.min.css?inline'.
-const libExternal = (id: string) => !id.includes('?') && /^(lit|@lit\/|@lit-labs\/|@uppy\/)/.test(id);
+const libExternal = (id: string) => !id.includes('?') && /^(lit|@lit\/|@lit-labs\/)(\/|$)/.test(id);
 
 export default defineConfig(({ mode }): UserConfig => {
-  if (mode === 'server') {
-    return {
-      build: {
-        ssr: true,
-        target: 'node20',
-        outDir: 'dist/server',
-        emptyOutDir: true,
-        sourcemap: true,
-        minify: false,
-        rollupOptions: {
-          input: { index: 'src/server/index.ts', cli: 'src/server/cli.ts' },
-          external: nodeExternal,
-          output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
-        },
-      },
-    };
-  }
   if (mode === 'embed-iife') {
     return {
       build: {
@@ -50,6 +27,9 @@ export default defineConfig(({ mode }): UserConfig => {
   }
   if (mode === 'embed-esm') {
     return {
+      // Relative base: the preload helper and lazy chunks resolve against the script's own URL (import.meta.url),
+      // so the embed works from any path or CDN prefix, not only from the site's root.
+      base: './',
       build: {
         target: 'es2022',
         outDir: 'dist/embed',
@@ -65,12 +45,16 @@ export default defineConfig(({ mode }): UserConfig => {
     };
   }
   return {
+    base: './',
     build: {
       target: 'es2022',
       outDir: 'dist',
       emptyOutDir: false,
       sourcemap: true,
-      lib: { entry: { index: 'src/index.ts', define: 'src/define.ts' }, formats: ['es'] },
+      lib: {
+        entry: { index: 'src/index.ts', define: 'src/define.ts', protocol: 'src/protocol/index.ts' },
+        formats: ['es'],
+      },
       rollupOptions: {
         external: libExternal,
         output: { chunkFileNames: 'chunks/[name]-[hash].js' },

@@ -1,26 +1,27 @@
 import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
 import { chromiumArgs, chromiumPath } from './scripts/chromium.mjs';
+import { workspaceAliases } from './server/workspace-aliases.js';
 import { makePdf, tempFileCount } from './test/helpers/commands.js';
 
-// Three projects, one per kind of test: Node (server, pure modules), browser (the element in real Chromium),
-// e2e (playwright driving the built demo like a person).
+// Four projects, one per kind of test: the reference server's own (server/vitest.config.ts), Node (the widget's pure
+// modules), browser (the element in real Chromium against a real server), e2e (playwright driving the built demo).
 export default defineConfig({
   test: {
     projects: [
+      'server/vitest.config.ts',
       {
+        resolve: { alias: workspaceAliases },
         test: {
           name: 'node',
           environment: 'node',
           include: ['test/**/*.test.ts'],
           exclude: ['test/**/*.browser.test.ts', 'test/e2e/**'],
-          // radosgw and PostgreSQL for the S3 and PostgreSQL suites (started unless SIGNET_TEST_* name running ones).
-          globalSetup: ['test/server/services-setup.ts'],
           testTimeout: 60_000,
-          hookTimeout: 60_000,
         },
       },
       {
+        resolve: { alias: workspaceAliases },
         // A cold run (CI) must not re-optimize mid-run ("Vite unexpectedly reloaded a test").
         optimizeDeps: {
           include: [
@@ -41,7 +42,7 @@ export default defineConfig({
           // One file at a time: files share one server, and plain uploads from two files in the same second sign
           // the same parameters (a real cross-tab replay the widget renews, but it makes request counts vary).
           fileParallelism: false,
-          globalSetup: ['test/browser-setup.ts', 'test/server/services-setup.ts'],
+          globalSetup: ['test/browser-setup.ts', 'server/test/services-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
           browser: {
@@ -54,6 +55,7 @@ export default defineConfig({
         },
       },
       {
+        resolve: { alias: workspaceAliases },
         test: {
           name: 'e2e',
           environment: 'node',

@@ -6,12 +6,12 @@
 //   uppy-parts-N   @uppy/aws-s3 multipart with parallelizeParts (N parts in flight)
 // Round-robin, first round discarded, medians reported as MB/s and as a ratio to uppy-put and xhr-put.
 // Uses SIGNET_TEST_S3_ENDPOINT (+ _ACCESS_KEY_ID/_SECRET_ACCESS_KEY) when set, else starts radosgw with
-// scripts/services/rgw.sh (root, Debian) and stops it at the end. Bounded: BENCH_S3_MIB (default 64, max 512),
+// server/scripts/services/rgw.sh (root, Debian) and stops it at the end. Bounded: BENCH_S3_MIB (default 64, max 512),
 // BENCH_S3_ROUNDS (default 4, max 10), BENCH_S3_PART_MIB (default 8), BENCH_S3_PARALLEL (default 4).
 // Writes .bench/s3.json.
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -20,6 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { rolldown } from 'rolldown';
 import { chromiumArgs, chromiumPath } from './chromium.mjs';
+import { run } from './run.mjs';
 
 const MiB = 1024 * 1024;
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
@@ -52,8 +53,8 @@ try {
       SIGNET_RGW_MON_PORT: String(await freePort()),
     };
     const started = Date.now();
-    const line = await sh(join(root, 'scripts/services/rgw.sh'), ['start'], env);
-    cleanups.push(() => sh(join(root, 'scripts/services/rgw.sh'), ['stop'], env));
+    const line = await sh(join(root, 'server/scripts/services/rgw.sh'), ['start'], env);
+    cleanups.push(() => sh(join(root, 'server/scripts/services/rgw.sh'), ['stop'], env));
     console.log(`radosgw started in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     endpoint = /endpoint=(\S+)/.exec(line)?.[1];
     accessKeyId = /access_key=(\S+)/.exec(line)?.[1] ?? accessKeyId;
@@ -62,17 +63,10 @@ try {
   if (!endpoint || !new URL(endpoint).hostname.match(/^(127\.0\.0\.1|localhost|\[::1\])$/))
     throw new Error(`bench-s3 runs on loopback only; the S3 endpoint is ${endpoint}`);
 
-  // The server straight from src/ (Node 20 runs no TypeScript): bundled next to node_modules, packages external.
-  const cache = join(root, 'node_modules/.cache/signet-bench-s3');
-  await mkdir(cache, { recursive: true });
-  const serverModule = join(cache, `server-${process.pid}.mjs`);
-  cleanups.push(() => rm(serverModule, { force: true }));
-  await bundle(
-    `export { startServer } from ${JSON.stringify(join(root, 'src/server/index.ts'))};
-     export { createS3Client } from ${JSON.stringify(join(root, 'src/server/stores/s3.ts'))};`,
-    { platform: 'node', file: serverModule, format: 'esm', external: /^[^./]/ },
-  );
-  const { startServer, createS3Client } = await import(serverModule);
+  // The built server package (Node 20 runs no TypeScript); built here when missing.
+  if (!existsSync(join(root, 'server/dist/index.js'))) await run('node', [join(root, 'scripts/build.mjs')]);
+  const { startServer } = await import(join(root, 'server/dist/index.js'));
+  const { createS3Client } = await import(join(root, 'server/dist/stores/s3.js'));
   const sdk = await import('@aws-sdk/client-s3');
   const s3 = createS3Client({ endpoint, region: 'us-east-1', accessKeyId, secretAccessKey, forcePathStyle: true });
   const bucket = `signet-bench-${Date.now().toString(36)}`;

@@ -1,6 +1,7 @@
 // `npm run bench`: sizes of what a page downloads, and upload throughput of the widget against a raw browser
 // upload of the same file to the same server, measured in the same run (ratios; these machines are noisy).
-// Also samples the server's RSS during each upload. Writes .bench/results.json. Traffic stays on 127.0.0.1.
+// Also samples the server's RSS during each upload, and ends with the install weight of both packages
+// (.bench/install.json). Writes .bench/results.json. Traffic stays on 127.0.0.1 (the install step needs the registry).
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, existsSync, readFileSync } from 'node:fs';
@@ -63,7 +64,7 @@ await new Promise((resolve, reject) => {
 
 const server = spawn(
   'node',
-  ['bin/signet-server.js', '--port', '0', '--data', join(work, 'data'), '--static', 'dist/demo'],
+  ['server/bin/signet-server.js', '--port', '0', '--data', join(work, 'data'), '--static', 'dist/demo'],
   {
     stdio: ['ignore', 'pipe', 'inherit'],
   },
@@ -191,6 +192,10 @@ await writeFile(
   JSON.stringify({ date: new Date().toISOString(), size, rounds, sizes, idleRss, throughput }, null, 2),
 );
 await rm(work, { recursive: true, force: true });
+
+// ---- install weight of both packages (scripts/bench-install.mjs; BENCH_INSTALL=0 skips it) ---------------------
+if (process.env.BENCH_INSTALL !== '0')
+  await run('node', ['scripts/bench-install.mjs'], { env: { ...process.env, BENCH_BUILD: '0' } });
 if (eager > EAGER_BUDGET_KIB * KiB) {
   console.error(`size budget exceeded: eager ${sizes.eager_gzip_kib} KiB > ${EAGER_BUDGET_KIB} KiB`);
   process.exit(1);

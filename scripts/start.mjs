@@ -4,4 +4,4 @@ import { ensureDependencies } from './setup.mjs';
 ensureDependencies();
 const { run } = await import('./run.mjs');
 await run('node', ['scripts/build.mjs']);
-await run('node', ['bin/signet-server.js', '--static', 'dist/demo', ...process.argv.slice(2)]);
+await run('node', ['server/bin/signet-server.js', '--static', 'dist/demo', ...process.argv.slice(2)]);

@@ -1,4 +1,5 @@
-// `npm test`: install what is missing, then typecheck, lint, build, and run the Node, browser and e2e suites.
+// `npm test`: install what is missing, then typecheck, lint, build (both packages), and run the server's suite, the
+// widget's Node, browser and e2e suites.
 // Ends with one plain line `N passed, N failed[, N skipped]` (tests plus the typecheck/lint/build checks).
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
@@ -53,6 +54,7 @@ mkdirSync('.bench', { recursive: true });
 step('typecheck', 'npx', ['tsc', '-p', 'tsconfig.test.json', '--noEmit']);
 step('lint', 'npx', ['biome', 'check', '.']);
 step('build', 'node', ['scripts/build.mjs']);
+suite('server');
 suite('node');
 suite('browser');
 suite('e2e');

@@ -2,8 +2,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startServer } from 'signet-upload-server';
 import type { TestProject } from 'vitest/node';
-import { startServer } from '../src/server/index.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {

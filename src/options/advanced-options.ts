@@ -1,9 +1,9 @@
 import { html, LitElement, nothing, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { en, type SignetLocale } from '../locales/en.js';
+import { checkFolder, checkPublicId, checkTags, type RuleResult } from '../protocol/rules.js';
 import { styles } from './advanced-options.styles.js';
 import { EMPTY_OPTIONS, type UploadOptions } from './options.js';
-import { checkFolder, checkPublicId, checkTags, type RuleResult } from './rules.js';
 
 /** A choice in the upload preset list. */
 export interface PresetChoice {

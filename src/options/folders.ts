@@ -2,7 +2,7 @@
  * Folders from a dropped or picked directory tree: each file goes into `<base folder>/<its relative folder>`.
  * Pure functions; the folder rule itself is `checkFolder` (letters, digits, `-` and `_` per segment).
  */
-import { checkFolder, type RuleResult } from './rules.js';
+import { checkFolder, type RuleResult } from '../protocol/rules.js';
 
 /** The folder part of a relative path (`trip/day-1/a.jpg` → `trip/day-1`); '' for a file at the top. */
 export function relativeFolder(relativePath: string | null | undefined): string {

@@ -5,7 +5,7 @@
  */
 import { UploadError } from '../errors.js';
 import type { UploadParams } from '../protocol/params.js';
-import { checkFolder, checkPublicId, checkTags, type RuleResult } from './rules.js';
+import { checkFolder, checkPublicId, checkTags, type RuleResult } from '../protocol/rules.js';
 
 export interface UploadOptions {
   publicId: string;

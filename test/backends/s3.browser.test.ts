@@ -1,5 +1,5 @@
 // The S3 backend in real Chromium: real @uppy/aws-s3 6 sending to radosgw with URLs the reference server presigns,
-// the server registering each file (S3 storage, PostgreSQL catalogue; started by test/server/services-setup.ts).
+// the server registering each file (S3 storage, PostgreSQL catalogue; started by server/test/services-setup.ts).
 import Uppy, { type Body, type Meta } from '@uppy/core';
 import { afterEach, describe, expect, inject, test } from 'vitest';
 import { installS3Backend, parallelizeParts, type S3BackendOptions } from '../../src/backends/s3.js';

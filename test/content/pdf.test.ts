@@ -3,15 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
-  blobSource,
-  checkPdf,
-  isPdfHeader,
-  PDF_LIMITS,
-  type PdfCheck,
-  type PdfLimits,
-  pdfCheckError,
-} from '../../src/content/pdf.js';
-import {
   appendUpdate,
   appendXrefStreamUpdate,
   bufferSource,
@@ -26,7 +17,16 @@ import {
   replaceOnce,
   stream,
   writeSparsePdf,
-} from './pdf-fixtures.js';
+} from '../../server/test/fixtures/pdf.js';
+import {
+  blobSource,
+  checkPdf,
+  isPdfHeader,
+  PDF_LIMITS,
+  type PdfCheck,
+  type PdfLimits,
+  pdfCheckError,
+} from '../../src/content/pdf.js';
 
 let dir: string;
 

@@ -4,14 +4,14 @@ import { createHash } from 'node:crypto';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { chromiumArgs, chromiumPath } from '../../scripts/chromium.mjs';
+import { makePng } from '../../server/test/fixtures/png.js';
 import { type BuiltServer, startBuiltServer } from '../helpers/built-server.js';
-import { makePng } from '../helpers/png.js';
 
 let server: BuiltServer;
 let browser: Browser;
 
 beforeAll(async () => {
-  server = await startBuiltServer(['--static', 'dist/demo']);
+  server = await startBuiltServer();
   browser = await chromium.launch({ executablePath: chromiumPath(), args: chromiumArgs });
 });
 

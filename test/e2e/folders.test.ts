@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { chromiumArgs, chromiumPath } from '../../scripts/chromium.mjs';
+import { makePng } from '../../server/test/fixtures/png.js';
 import { type BuiltServer, startBuiltServer } from '../helpers/built-server.js';
-import { makePng } from '../helpers/png.js';
 
 let server: BuiltServer;
 let browser: Browser;
@@ -17,7 +17,7 @@ const a = makePng(20, 10);
 const b = makePng(30, 15);
 
 beforeAll(async () => {
-  server = await startBuiltServer(['--static', 'dist/demo']);
+  server = await startBuiltServer();
   browser = await chromium.launch({ executablePath: chromiumPath(), args: chromiumArgs });
   // trip/day-1/a.png, trip/day-2/b.png and an empty trip/empty/
   dir = await mkdtemp(join(tmpdir(), 'signet-tree-'));

@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { chromiumArgs, chromiumPath } from '../../scripts/chromium.mjs';
+import { makePng } from '../../server/test/fixtures/png.js';
 import { type BuiltServer, startBuiltServer } from '../helpers/built-server.js';
-import { makePng } from '../helpers/png.js';
 
 let server: BuiltServer;
 let browser: Browser;
@@ -37,7 +37,7 @@ async function upload(token: string, params: Record<string, string>, data: Uint8
 }
 
 beforeAll(async () => {
-  server = await startBuiltServer(['--static', 'dist/demo']);
+  server = await startBuiltServer();
   browser = await chromium.launch({ executablePath: chromiumPath(), args: chromiumArgs });
   const { demo_token } = JSON.parse(await readFile(join(server.dataDir, 'credentials.json'), 'utf8'));
   await upload(demo_token, { folder: 'trip/day-1', public_id: 'a', tags: 'sunny,beach' }, a, 'a.png');

@@ -1,21 +1,22 @@
 // Dropbox end to end in Chromium, from the built demo: Companion's unmodified Dropbox adapter talks real HTTPS
 // (certificate from a CA made for this run) to a fake Dropbox speaking Dropbox's documented API. The server process
-// reaches it through a test-only preload (test/remote/redirect-dropbox.mjs); Chromium through --host-resolver-rules.
+// reaches it through a test-only preload (server/test/remote/redirect-dropbox.mjs); Chromium through --host-resolver-rules.
 // connect → sign in (the consent page's Allow) → list → pick → upload → the stored bytes equal the Dropbox file.
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { chromiumArgs, chromiumPath } from '../../scripts/chromium.mjs';
-import { makePng } from '../helpers/png.js';
-import { type RemoteBuiltServer, startRemoteBuiltServer } from '../remote/built-server.js';
-import { type FakeDropbox, startFakeDropbox } from '../remote/fake-dropbox.js';
-import { createTestCa, type TestCa } from '../remote/test-ca.js';
+import { makePng } from '../../server/test/fixtures/png.js';
+import { type FakeDropbox, startFakeDropbox } from '../../server/test/remote/fake-dropbox.js';
+import { createTestCa, type TestCa } from '../../server/test/remote/test-ca.js';
+import { type BuiltServer, startBuiltServer } from '../helpers/built-server.js';
 
 const photo = makePng(120, 90);
 let ca: TestCa;
 let dropbox: FakeDropbox;
-let server: RemoteBuiltServer;
+let server: BuiltServer;
 let browser: Browser;
 
 beforeAll(async () => {
@@ -26,9 +27,10 @@ beforeAll(async () => {
     appSecret: 'e2e-app-secret',
     files: { '/photos/holiday/beach.png': photo, '/notes.txt': Buffer.from('not this one') },
   });
-  server = await startRemoteBuiltServer({
-    preload: './test/remote/redirect-dropbox.mjs',
+  server = await startBuiltServer({
+    preload: fileURLToPath(new URL('../../server/test/remote/redirect-dropbox.mjs', import.meta.url)),
     env: {
+      NODE_ENV: 'test',
       SIGNET_FAKE_DROPBOX_PORT: String(dropbox.port),
       SIGNET_FAKE_DROPBOX_CA: join(ca.dir, 'ca.pem'),
       SIGNET_DROPBOX_KEY: 'e2e-app-key',

@@ -5,17 +5,17 @@ import { createHash } from 'node:crypto';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { chromiumArgs, chromiumPath } from '../../scripts/chromium.mjs';
-import { makePng } from '../helpers/png.js';
-import { type RemoteBuiltServer, startRemoteBuiltServer } from '../remote/built-server.js';
-import { type RemoteServer, serve, startRemoteServer } from '../remote/remote-server.js';
+import { makePng } from '../../server/test/fixtures/png.js';
+import { type RemoteServer, serve, startRemoteServer } from '../../server/test/remote/remote-server.js';
+import { type BuiltServer, startBuiltServer } from '../helpers/built-server.js';
 
-let server: RemoteBuiltServer;
+let server: BuiltServer;
 let browser: Browser;
 let remote: RemoteServer;
 const png = makePng(80, 60);
 
 beforeAll(async () => {
-  server = await startRemoteBuiltServer({ config: { companion: { allowLocalUrls: true } } });
+  server = await startBuiltServer({ config: { companion: { allowLocalUrls: true } }, env: { NODE_ENV: 'test' } });
   browser = await chromium.launch({ executablePath: chromiumPath(), args: chromiumArgs });
 });
 

@@ -3,7 +3,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserCommand } from 'vitest/node';
-import { onePagePdf, qpdfEncryption, qpdfOk } from '../content/pdf-fixtures.js';
+import { onePagePdf, qpdfEncryption, qpdfOk } from '../../server/test/fixtures/pdf.js';
 
 async function countFiles(dir: string): Promise<number> {
   let entries: import('node:fs').Dirent[];

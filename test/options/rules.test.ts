@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { checkFolder, checkPublicId, checkTags, parseTags } from '../../src/options/rules.js';
+import { checkFolder, checkPublicId, checkTags, parseTags } from '../../src/protocol/rules.js';
 
 const codeOf = (result: ReturnType<typeof checkPublicId>) => (result.ok ? 'ok' : result.error.code);
 

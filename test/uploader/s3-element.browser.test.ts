@@ -1,5 +1,5 @@
 // <signet-uploader backend="s3">: the element itself, driven like a person (its file input and Upload button),
-// uploading straight to radosgw through the S3 + PostgreSQL reference server of test/server/services-setup.ts.
+// uploading straight to radosgw through the S3 + PostgreSQL reference server of server/test/services-setup.ts.
 import { expect, inject, test } from 'vitest';
 import '../../src/define.js';
 import type { UploadParams } from '../../src/protocol/params.js';

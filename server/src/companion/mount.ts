@@ -1,0 +1,308 @@
+/**
+ * Uppy Companion (the published @uppy/companion, an Express 4 app) inside our node:http server, at `/companion`.
+ * We put in front of it: an allow-list of its routes (Web URL, and Dropbox when configured), the SSRF guard on the
+ * URL endpoints (on the body, then on every connection: `connect-guard.ts`), our error codes on its answers, the
+ * session grant's OAuth needs, and the OAuth token websocket Uppy 6 expects (`oauth-token-socket-shim.ts`).
+ */
+
+import { EventEmitter } from 'node:events';
+import { mkdir } from 'node:fs/promises';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { join } from 'node:path';
+import type { Duplex } from 'node:stream';
+import * as companion from '@uppy/companion';
+import session from 'express-session';
+import schedule from 'node-schedule';
+import { UploadError } from 'signet-upload/protocol';
+import type { ServerContext } from '../context.js';
+import { mediaType, readBody, sendJson } from '../http.js';
+import type { Route } from '../router.js';
+import { type GuardScope, newGuardScope, runGuarded } from './connect-guard.js';
+import { COMPANION_LOG_NAME, routeCompanionLogs } from './log.js';
+import { OAuthTokenSocketShim } from './oauth-token-socket-shim.js';
+import { describeRemoteFailure, errorBody, statusOf, translateUrlAnswer } from './remote-errors.js';
+import type { CompanionSettings } from './settings.js';
+import { checkRemoteUrl } from './ssrf-guard.js';
+
+export const COMPANION_PATH = '/companion';
+const RESOURCE_TYPES = '(image|video|raw|auto)';
+
+/** Express's handler signature, as far as we call it. */
+type ExpressApp = ((req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void) & {
+  disable(setting: string): void;
+};
+type Middleware = (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void;
+
+export interface CompanionHost {
+  readonly route: Route;
+  /** Routes the server's websocket upgrades (progress sockets, the OAuth token socket). */
+  attach(server: Server): void;
+  /** Builds Companion once the server listens (its OAuth redirect URIs need the public URL). */
+  start(): Promise<void>;
+  /** Closes every websocket; call before closing the server. */
+  close(): void;
+}
+
+/**
+ * Companion keeps its OAuth (grant) settings in module state and prefixes the callback path again on every
+ * `companion.app()`: a second OAuth-enabled Companion in one process would send Dropbox's answer to
+ * `/companion/companion/…`. Refused loudly instead.
+ */
+let oauthMounted = false;
+
+export function createCompanionHost(ctx: ServerContext, settings: CompanionSettings): CompanionHost {
+  let app: ExpressApp | undefined;
+  let sessions: Middleware | undefined;
+  let shim: OAuthTokenSocketShim | undefined;
+  // Companion's own progress sockets (`/api/<token>`) listen on this, not on the server: it would take every upgrade.
+  const upgrades = new EventEmitter();
+  const upgraded = new Set<Duplex>();
+  const companionJobs: schedule.Job[] = [];
+  const dropbox = settings.dropbox !== null;
+
+  const allowedOrigins = (): string[] => [...ctx.config.cors.origins, new URL(ctx.publicUrl).origin];
+
+  async function handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    if (!app || !sessions || !shim) throw new UploadError('NOT_FOUND', 'Not found.');
+    const path = url.pathname.slice(COMPANION_PATH.length) || '/';
+    const kind = urlEndpoint(path);
+    if (!kind && !(dropbox && isDropboxPath(path))) throw new UploadError('NOT_FOUND', 'Not found.');
+    // What Express does when it mounts an app under a path; grant matches its routes on `originalUrl`.
+    Object.assign(req, { originalUrl: req.url, url: `${path}${url.search}` });
+    const next = (error?: unknown): void => {
+      if (error)
+        ctx.log(`signet-server: companion: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      if (res.headersSent) {
+        if (!res.writableEnded) res.destroy();
+        return;
+      }
+      const answer = error
+        ? new UploadError('INTERNAL', 'Internal server error.')
+        : new UploadError('NOT_FOUND', 'Not found.');
+      sendJson(res, statusOf(answer), errorBody(answer, true));
+    };
+    if (kind) {
+      if (req.method === 'POST') await handleUrlRequest(req, res, kind, app, next);
+      else app(req, res, next);
+      return;
+    }
+    shim.beforeRequest(req, res, path, url.searchParams);
+    const companionApp = app;
+    sessions(req, res, (error) => (error ? next(error) : companionApp(req, res, next)));
+  }
+
+  /** `/url/meta` and `/url/get`: the guard first, then Companion inside a guarded scope, its answer translated. */
+  async function handleUrlRequest(
+    req: IncomingMessage,
+    res: ServerResponse,
+    kind: 'meta' | 'get',
+    companionApp: ExpressApp,
+    next: (error?: unknown) => void,
+  ): Promise<void> {
+    // Uppy reads a top-level `code` from /url/meta; on /url/get it would retry a coded 4xx ten times, so not there.
+    const forUppy = kind === 'meta';
+    const policy = { allowLoopback: settings.allowLocalUrls };
+    try {
+      if (mediaType(req) !== 'application/json')
+        throw new UploadError('BAD_REQUEST', 'Send the request as application/json.');
+      const body = parseObject(await readBody(req, ctx.config.limits.maxJsonBody));
+      // Companion fetches exactly the URL we checked: the normalized one.
+      body.url = (await checkRemoteUrl(body.url, settings.resolve, policy)).href;
+      Object.assign(req, { body, _body: true }); // body-parser skips a request whose body is already read
+    } catch (error) {
+      const refusal = error instanceof UploadError ? error : new UploadError('BAD_REQUEST', 'Bad request.');
+      setCors(req, res, allowedOrigins());
+      sendJson(res, statusOf(refusal), errorBody(refusal, forUppy));
+      return;
+    }
+    const scope = newGuardScope(settings.resolve, policy);
+    translateAnswer(res, scope, forUppy, ctx.config.limits.maxFileSize);
+    runGuarded(scope, () => companionApp(req, res, next));
+  }
+
+  return {
+    route: {
+      pattern: /^\/companion(?=\/|$)/,
+      methods: ['GET', 'HEAD', 'POST', 'OPTIONS', 'DELETE'],
+      handle: (req, res, _match, url) => handle(req, res, url),
+    },
+
+    attach(server) {
+      server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+        upgraded.add(socket);
+        socket.once('close', () => upgraded.delete(socket));
+        const path = URL.parse(req.url ?? '', 'http://localhost')?.pathname ?? '';
+        const origin = req.headers.origin;
+        // Browsers always send Origin on websockets; a page of another site has no business with these sockets.
+        if (!shim || !path.startsWith(`${COMPANION_PATH}/`) || (origin && !allowedOrigins().includes(origin))) {
+          socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+          return;
+        }
+        const relative = path.slice(COMPANION_PATH.length);
+        if (shim.handleUpgrade(req, socket, head, relative)) return;
+        if (/^\/api\/[A-Za-z0-9-]{8,128}$/.test(relative)) {
+          upgrades.emit('upgrade', req, socket, head);
+          return;
+        }
+        socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      });
+    },
+
+    async start() {
+      if (settings.dropbox) {
+        if (oauthMounted)
+          throw new Error('Companion with Dropbox can run once per process (its OAuth settings are module state).');
+        oauthMounted = true;
+      }
+      const publicUrl = new URL(ctx.publicUrl);
+      const filePath = join(ctx.paths.tmpDir, 'companion');
+      await mkdir(filePath, { recursive: true, mode: 0o700 });
+      const secure = publicUrl.protocol === 'https:';
+      const implicitPath = publicUrl.pathname.replace(/\/+$/, '');
+      const options = {
+        secret: settings.secret,
+        filePath,
+        server: {
+          host: publicUrl.host,
+          protocol: publicUrl.protocol.slice(0, -1),
+          path: COMPANION_PATH,
+          // A public URL with a path (a proxy prefix our server does not see) goes in front of external URLs.
+          ...(implicitPath ? { implicitPath } : {}),
+        },
+        enableUrlEndpoint: true,
+        allowLocalUrls: settings.allowLocalUrls,
+        // Companion may send files to our own upload endpoint and nowhere else.
+        uploadUrls: [
+          `^${escapeRegExp(ctx.publicUrl)}/v1_1/${escapeRegExp(ctx.credentials.cloud_name)}/${RESOURCE_TYPES}/upload$`,
+        ],
+        maxFileSize: ctx.config.limits.maxFileSize,
+        corsOrigins: allowedOrigins(),
+        providerOptions: settings.dropbox ? { dropbox: { ...settings.dropbox } } : {},
+        metrics: false,
+        loggerProcessName: COMPANION_LOG_NAME,
+      };
+      routeCompanionLogs(ctx.log);
+      // Companion schedules a daily clean-up of its file folder (node-schedule) and has no way to stop it, so a
+      // closed server would keep Node running; our own sweep covers that folder, and `close()` cancels the job.
+      const scheduledBefore = new Set(Object.keys(schedule.scheduledJobs));
+      const built = companion.app(options) as unknown as { app: ExpressApp; emitter: EventEmitter };
+      for (const [name, job] of Object.entries(schedule.scheduledJobs))
+        if (!scheduledBefore.has(name)) companionJobs.push(job);
+      built.app.disable('x-powered-by');
+      codeSocketErrors(built.emitter);
+      companion.socket(upgrades as unknown as Server);
+      app = built.app;
+      sessions = session({
+        secret: settings.secret,
+        name: 'signet_companion_sid',
+        resave: false,
+        saveUninitialized: false,
+        cookie: {
+          path: `${implicitPath}${COMPANION_PATH}`,
+          httpOnly: true,
+          secure,
+          sameSite: 'lax',
+          maxAge: 3_600_000,
+        },
+      });
+      shim = new OAuthTokenSocketShim({ cookiePath: `${implicitPath}${COMPANION_PATH}`, secure });
+    },
+
+    close() {
+      for (const job of companionJobs.splice(0)) job.cancel();
+      shim?.close();
+      for (const socket of upgraded) socket.destroy();
+      upgraded.clear();
+    },
+  };
+}
+
+function urlEndpoint(path: string): 'meta' | 'get' | null {
+  if (path === '/url/meta') return 'meta';
+  if (path === '/url/get') return 'get';
+  return null;
+}
+
+/** Dropbox's routes in Companion: its own, and grant's `/connect/dropbox[/callback]`. */
+function isDropboxPath(path: string): boolean {
+  return /^\/dropbox\/[^/]+(\/[^/]*)?$/.test(path) || /^\/connect\/dropbox(\/callback)?$/.test(path);
+}
+
+/**
+ * Rewrites Companion's answer to a URL request into ours when it is an error (or a size over the limit), and ends
+ * the guarded scope when the answer goes out: what Companion connects to afterwards is our own upload endpoint.
+ */
+function translateAnswer(res: ServerResponse, scope: GuardScope, forUppy: boolean, maxFileSize: number): void {
+  const end = res.end as (this: ServerResponse, ...args: unknown[]) => ServerResponse;
+  res.end = function translatedEnd(this: ServerResponse, ...args: unknown[]) {
+    res.end = end as ServerResponse['end'];
+    scope.active = false;
+    const [chunk] = args;
+    if (!res.headersSent && (typeof chunk === 'string' || Buffer.isBuffer(chunk))) {
+      const body = parseJson(chunk.toString());
+      const error = translateUrlAnswer({ status: res.statusCode, body }, scope.refusal, maxFileSize);
+      if (error) {
+        const text = JSON.stringify(errorBody(error, forUppy));
+        res.statusCode = statusOf(error);
+        res.removeHeader('ETag');
+        res.setHeader('Content-Type', 'application/json; charset=utf-8');
+        res.setHeader('Content-Length', Buffer.byteLength(text));
+        res.setHeader('Cache-Control', 'no-store');
+        // Companion leaves a download it refused (too large) open; nothing will read it.
+        for (const socket of scope.sockets) socket.destroy();
+        return end.call(this, text);
+      }
+    }
+    return end.apply(this, args);
+  } as ServerResponse['end'];
+}
+
+const CODED = Symbol.for('signet-upload.companion-coded-errors');
+
+/**
+ * Companion's progress socket sends failures as a serialized error; give them our code (and drop internals) on the
+ * way. Companion's emitter is one per process; wrapping it twice is a no-op.
+ */
+function codeSocketErrors(emitter: EventEmitter & { [CODED]?: true }): void {
+  if (emitter[CODED]) return;
+  emitter[CODED] = true;
+  const emit = emitter.emit.bind(emitter);
+  emitter.emit = (name: string | symbol, ...args: unknown[]): boolean => {
+    const [message] = args as [{ action?: unknown; payload?: { error?: unknown } } | undefined];
+    if (message?.action === 'error' && message.payload)
+      return emit(name, {
+        ...message,
+        payload: { ...message.payload, error: describeRemoteFailure(message.payload.error) },
+      });
+    return emit(name, ...args);
+  };
+}
+
+/** Our own refusals happen before Companion's CORS middleware: the page must still be able to read them. */
+function setCors(req: IncomingMessage, res: ServerResponse, origins: readonly string[]): void {
+  const origin = req.headers.origin;
+  res.setHeader('Vary', 'Origin');
+  if (origin && origins.includes(origin)) {
+    res.setHeader('Access-Control-Allow-Origin', origin);
+    res.setHeader('Access-Control-Allow-Credentials', 'true');
+  }
+}
+
+function parseObject(body: Buffer): Record<string, unknown> {
+  const value = parseJson(body.toString('utf8'));
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new UploadError('BAD_REQUEST', 'The request body must be a JSON object.');
+  return value as Record<string, unknown>;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+}

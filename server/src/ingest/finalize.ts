@@ -1,0 +1,135 @@
+/**
+ * The end of every upload, single or chunked: a complete, authorised temp file becomes an asset. Check its content
+ * (validate/pipeline.ts: size, type from the bytes, presets, declared name, active content, pixels, PDFs), name it,
+ * publish the bytes create-only under a fresh key, then record it, so a failure at any step leaves either nothing
+ * or a whole asset.
+ */
+import { randomBytes } from 'node:crypto';
+import type { ResourceType, UploadApiResponse } from 'signet-upload/protocol';
+import { toUploadResponse } from '../asset-json.js';
+import { folderOf } from '../auth/permissions.js';
+import type { AssetRecord } from '../catalog/catalog.js';
+import type { ServerContext } from '../context.js';
+import type { UploadSettings } from '../presets/resolve.js';
+import { finalTags } from '../presets/upload.js';
+import { sanitizeDisplayText } from '../validate/names.js';
+import { validateContent } from '../validate/pipeline.js';
+import { displayFilename, makePublicId } from './naming.js';
+import { removeQuietly } from './temp.js';
+
+export interface CompleteFile {
+  /** Consumed on success, removed on failure. */
+  tempFile: string;
+  bytes: number;
+  md5: string;
+  /** The multipart file name (display only). */
+  filename: string;
+  /** The file part's declared Content-Type, when the path keeps it (checked against the bytes). */
+  declaredType?: string;
+  /**
+   * The bytes are already in the store under this key (a direct-to-S3 upload): `tempFile` then holds only their
+   * first bytes, for detection, and nothing is published. The caller removes the object if no record takes it.
+   */
+  storedAs?: string;
+}
+
+export async function finalizeUpload(
+  ctx: ServerContext,
+  target: { cloud: string; resourceType: ResourceType | 'auto' },
+  settings: UploadSettings,
+  file: CompleteFile,
+): Promise<UploadApiResponse> {
+  try {
+    return await publish(ctx, target, settings, file);
+  } finally {
+    await removeQuietly(file.tempFile);
+  }
+}
+
+async function publish(
+  ctx: ServerContext,
+  target: { cloud: string; resourceType: ResourceType | 'auto' },
+  settings: UploadSettings,
+  file: CompleteFile,
+): Promise<UploadApiResponse> {
+  const filename = settings.filenameOverride ?? file.filename;
+  const detected = await validateContent(ctx, target.resourceType, settings, {
+    tempFile: file.tempFile,
+    bytes: file.bytes,
+    names: filename === file.filename ? [filename] : [filename, file.filename],
+    declaredType: file.declaredType,
+    storedAs: file.storedAs,
+  });
+  // The stored format is the checked one (from the bytes), whatever a raw public ID's own suffix says.
+  const { format } = detected;
+  const { publicId } = makePublicId({
+    publicId: settings.publicId,
+    folder: settings.folder,
+    useFilename: settings.useFilename,
+    uniqueFilename: settings.uniqueFilename,
+    filename,
+    resourceType: detected.resourceType,
+    format: detected.format,
+  });
+  const originalFilename = displayFilename(filename);
+  const tags = finalTags(settings, { resourceType: detected.resourceType, format, name: originalFilename });
+  const key = { cloud: target.cloud, resourceType: detected.resourceType, publicId };
+  const json = { publicUrl: ctx.publicUrl, apiKey: ctx.credentials.api_key, apiSecret: ctx.credentials.api_secret };
+
+  const existing = await ctx.catalog.get(key);
+  if (existing && !settings.overwrite) return { ...toUploadResponse(existing, json), existing: true };
+
+  const now = ctx.now();
+  const record: AssetRecord = {
+    ...key,
+    type: 'upload',
+    assetId: randomBytes(16).toString('hex'),
+    version: Math.floor(now / 1000),
+    versionId: randomBytes(16).toString('hex'),
+    format,
+    bytes: file.bytes,
+    width: detected.width,
+    height: detected.height,
+    etag: file.md5,
+    storageKey: file.storedAs ?? randomBytes(16).toString('hex'),
+    originalFilename,
+    displayName: sanitizeDisplayText(settings.displayName ?? '') || publicId.slice(publicId.lastIndexOf('/') + 1),
+    // Fixed folders: the asset is where its public ID (and so its delivery URL) puts it.
+    folder: folderOf(publicId),
+    assetFolder: settings.assetFolder ?? folderOf(publicId),
+    tags,
+    context: settings.context,
+    createdAt: new Date(now).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    status: settings.moderation === 'manual' ? 'pending' : 'active',
+  };
+  // On overwrite the old tags and context go, unless the server retains them and this upload sent none of its own.
+  const retain = ctx.config.assets.retainOnOverwrite;
+  const retained = { tags: retain && !settings.sent.tags, context: retain && !settings.sent.context };
+
+  if (file.storedAs === undefined) await ctx.store.publish(file.tempFile, record.storageKey);
+  let committed: { record: AssetRecord; previous: AssetRecord | null } | null;
+  try {
+    committed = settings.overwrite
+      ? // The asset keeps its ID across versions, as on Cloudinary.
+        await ctx.catalog.replace({ ...record, assetId: existing?.assetId ?? record.assetId }, { retain: retained })
+      : (await ctx.catalog.insert(record))
+        ? { record, previous: null }
+        : null;
+  } catch (error) {
+    await ctx.store.delete(record.storageKey).catch(() => {});
+    throw error;
+  }
+  if (committed) {
+    // Old bytes go only once the new row is committed; failing to delete them leaves an orphan, never a hole.
+    if (committed.previous)
+      await ctx.store.delete(committed.previous.storageKey).catch((error: unknown) => {
+        ctx.log(`signet-server: could not delete replaced object ${committed.previous?.storageKey}: ${String(error)}`);
+      });
+    return toUploadResponse(committed.record, json);
+  }
+  // Another upload took the public ID between our look-up and our insert: answer as if it had come first.
+  await ctx.store.delete(record.storageKey);
+  const winner = await ctx.catalog.get(key);
+  if (!winner) throw new Error(`Asset ${publicId} vanished during a concurrent upload.`);
+  return { ...toUploadResponse(winner, json), existing: true };
+}

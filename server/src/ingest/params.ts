@@ -1,0 +1,224 @@
+/**
+ * Upload parameters: collecting them off the wire (unknown names, duplicates) and turning the collected strings
+ * into a typed, validated request. Pure; the multipart reader and the route only feed it.
+ */
+import {
+  checkFolder,
+  checkPublicId,
+  checkTags,
+  LIMITS,
+  parseTags,
+  SERVER_PARAMS,
+  SIGNABLE_PARAMS,
+  type SignatureAlgorithm,
+  UNSIGNED_PARAMS,
+  UploadError,
+} from 'signet-upload/protocol';
+import { PRESET_NAME } from '../presets/definition.js';
+import type { ExplicitParams } from '../presets/resolve.js';
+import { isSignatureAlgorithm } from '../signing.js';
+
+const ALLOWED: ReadonlySet<string> = new Set<string>([...SIGNABLE_PARAMS, ...SERVER_PARAMS]);
+
+/**
+ * Gathers parameters from the query string and the multipart fields. Each name may appear once, whatever its form
+ * (`tags` and `tags[]` are one name), so the verifier and the storage read the very same value.
+ */
+export class ParamCollector {
+  readonly #values = new Map<string, string>();
+  readonly #unknown = new Set<string>();
+
+  /** Throws PARAM_DUPLICATE on a second occurrence; unknown names are remembered for `assertKnown`. */
+  add(rawName: string, value: string): void {
+    const name = rawName.endsWith('[]') ? rawName.slice(0, -2) : rawName;
+    if (!ALLOWED.has(name)) {
+      this.#unknown.add(rawName);
+      return;
+    }
+    if (this.#values.has(name))
+      throw new UploadError('PARAM_DUPLICATE', `The parameter "${name}" was sent more than once.`);
+    this.#values.set(name, value);
+  }
+
+  has(name: string): boolean {
+    return this.#values.has(name);
+  }
+
+  /** Throws PARAM_NOT_ALLOWED naming every unknown parameter seen so far. */
+  assertKnown(): void {
+    if (this.#unknown.size === 0) return;
+    const names = [...this.#unknown].map((name) => `"${printable(name)}"`).join(', ');
+    throw new UploadError('PARAM_NOT_ALLOWED', `Parameters not allowed here: ${names}.`);
+  }
+
+  values(): Record<string, string> {
+    return Object.fromEntries(this.#values);
+  }
+}
+
+export interface UploadRequest {
+  /**
+   * No signature, but an `upload_preset`: allowed only if that preset is unsigned (checked with the catalogue, in
+   * presets/upload.ts). `apiKey` and `signature` are then '' and `timestamp` 0 unless one was sent.
+   */
+  unsigned: boolean;
+  apiKey: string;
+  signature: string;
+  /** As named by the request; absent = inferred from the signature's length. */
+  algorithm: SignatureAlgorithm | undefined;
+  timestamp: number;
+  /** Exactly the parameters the signature covers. */
+  signed: Record<string, string>;
+  publicId: string | undefined;
+  folder: string;
+  assetFolder: string | undefined;
+  displayName: string | undefined;
+  tags: string[];
+  context: Record<string, string>;
+  useFilename: boolean;
+  uniqueFilename: boolean;
+  filenameOverride: string | undefined;
+  overwrite: boolean;
+  uploadPreset: string | undefined;
+  /** The names of the parameters sent with a value. */
+  sent: string[];
+  /** What the request set itself, for layering over presets (the fields above hold the defaults filled in). */
+  explicit: ExplicitParams;
+}
+
+/**
+ * Validates collected parameters. Signature checks come later (they need the secret); this only decides whether the
+ * request is well-formed: 401 for missing credentials, 400 for bad values.
+ */
+export function parseUploadRequest(values: Record<string, string>): UploadRequest {
+  const get = (name: string): string | undefined => (values[name] === '' ? undefined : values[name]);
+  const apiKey = get('api_key');
+  const signature = get('signature');
+  const uploadPreset = get('upload_preset');
+  const unsigned = signature === undefined && uploadPreset !== undefined;
+  if (!unsigned) {
+    if (!apiKey) throw new UploadError('SIGNATURE_INVALID', 'Must supply api_key.');
+    if (!signature) throw new UploadError('SIGNATURE_INVALID', 'Must supply signature.');
+  }
+  if (uploadPreset !== undefined && !PRESET_NAME.test(uploadPreset))
+    throw new UploadError('PARAM_INVALID', 'upload_preset must be 1–64 letters, digits, "_" or "-".');
+
+  const algorithmText = get('signature_algorithm');
+  if (algorithmText !== undefined && !isSignatureAlgorithm(algorithmText))
+    throw new UploadError('PARAM_INVALID', 'signature_algorithm must be "sha1" or "sha256".');
+
+  const timestampText = get('timestamp');
+  if (timestampText === undefined && !unsigned)
+    throw new UploadError('PARAM_INVALID', 'Missing required parameter - timestamp.');
+  if (timestampText !== undefined && !/^\d{1,12}$/.test(timestampText))
+    throw new UploadError('PARAM_INVALID', 'timestamp must be an integer number of seconds.');
+
+  const publicId = get('public_id');
+  const folder = get('folder') ?? '';
+  const assetFolder = get('asset_folder');
+  const tags = parseTags(get('tags') ?? '');
+  if (publicId !== undefined) assertRule(checkPublicId(publicId));
+  assertRule(checkFolder(folder));
+  if (assetFolder !== undefined) assertRule(checkFolder(assetFolder));
+  assertRule(checkTags(tags));
+
+  const signed = Object.fromEntries(Object.entries(values).filter(([name]) => !UNSIGNED_PARAMS.has(name)));
+  const explicit: ExplicitParams = {
+    publicId,
+    folder: get('folder'),
+    assetFolder,
+    displayName: checkText('display_name', get('display_name')),
+    filenameOverride: checkText('filename_override', get('filename_override')),
+    tags: get('tags') === undefined ? undefined : tags,
+    context: get('context') === undefined ? undefined : parseContext(get('context') ?? ''),
+    useFilename: parseBoolean('use_filename', get('use_filename')),
+    uniqueFilename: parseBoolean('unique_filename', get('unique_filename')),
+    overwrite: parseBoolean('overwrite', get('overwrite')),
+  };
+  return {
+    unsigned,
+    apiKey: apiKey ?? '',
+    signature: signature ?? '',
+    algorithm: algorithmText,
+    timestamp: Number(timestampText ?? 0),
+    signed,
+    publicId,
+    folder,
+    assetFolder,
+    displayName: explicit.displayName,
+    tags,
+    context: explicit.context ?? {},
+    useFilename: explicit.useFilename ?? false,
+    uniqueFilename: explicit.uniqueFilename ?? true,
+    filenameOverride: explicit.filenameOverride,
+    // Off unless asked: a second upload to a taken public ID returns the existing asset (Cloudinary's answer).
+    overwrite: explicit.overwrite ?? false,
+    uploadPreset,
+    sent: Object.keys(values).filter((name) => get(name) !== undefined),
+    explicit,
+  };
+}
+
+/** `true`/`1` and `false`/`0`, as the SDKs send booleans (they send 1/0). */
+export function parseBoolean(name: string, value: string | undefined): boolean | undefined {
+  if (value === undefined) return undefined;
+  if (value === 'true' || value === '1') return true;
+  if (value === 'false' || value === '0') return false;
+  throw new UploadError('PARAM_INVALID', `${name} must be true or false.`);
+}
+
+/** Cloudinary's context string: `key=value|key2=value2`, with `\|` and `\=` escaping the delimiters. */
+export function parseContext(text: string): Record<string, string> {
+  if (text === '') return {};
+  if (text.length > LIMITS.contextLength)
+    throw new UploadError('PARAM_INVALID', `context is longer than ${LIMITS.contextLength} characters.`);
+  const context: Record<string, string> = {};
+  for (const pair of splitUnescaped(text, '|')) {
+    const [key, ...rest] = splitUnescaped(pair, '=');
+    const name = unescapeContext(key ?? '');
+    // The key doubles as a JSON property name: keep it boring, and never let it reach Object.prototype.
+    if (!/^[A-Za-z0-9_.-]{1,128}$/.test(name) || rest.length === 0)
+      throw new UploadError('PARAM_INVALID', 'context must look like key=value|key2=value2.');
+    context[name] = unescapeContext(rest.join('='));
+  }
+  return context;
+}
+
+function splitUnescaped(text: string, delimiter: '|' | '='): string[] {
+  const parts: string[] = [];
+  let current = '';
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i];
+    if (char === '\\' && i + 1 < text.length) {
+      current += char + text[++i];
+    } else if (char === delimiter) {
+      parts.push(current);
+      current = '';
+    } else {
+      current += char;
+    }
+  }
+  parts.push(current);
+  return parts;
+}
+
+function unescapeContext(text: string): string {
+  return text.replace(/\\([|=\\])/g, '$1');
+}
+
+function checkText(name: string, value: string | undefined): string | undefined {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the point is to refuse them
+  if (value !== undefined && (value.length > 255 || /[\u0000-\u001f\u007f]/.test(value)))
+    throw new UploadError('PARAM_INVALID', `${name} must be at most 255 printable characters.`);
+  return value;
+}
+
+function assertRule(result: { ok: true } | { ok: false; error: UploadError }): void {
+  if (!result.ok) throw result.error;
+}
+
+function printable(text: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: shown escaped in messages
+  const shown = text.replace(/[\u0000-\u001f\u007f"]/g, '?');
+  return shown.length > 64 ? `${shown.slice(0, 64)}…` : shown;
+}
