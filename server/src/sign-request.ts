@@ -4,7 +4,7 @@
  */
 import { checkFolder, checkPublicId, checkTags, parseTags, SIGNABLE_PARAMS, UploadError } from 'signet-upload/protocol';
 import type { ServerConfig } from './config.js';
-import { parseBoolean, parseContext } from './ingest/params.js';
+import { contextOf, parseBoolean } from './ingest/params.js';
 import { checkTimestamp } from './signing.js';
 
 const SIGNABLE: ReadonlySet<string> = new Set(SIGNABLE_PARAMS);
@@ -61,7 +61,7 @@ export function toSignableParams(
     ...(publicId === undefined ? [] : [checkPublicId(publicId)]),
   ];
   for (const rule of rules) if (!rule.ok) throw rule.error;
-  parseContext(text('context') ?? '');
+  contextOf(text('context') ?? '');
   parseBoolean('use_filename', text('use_filename'));
   parseBoolean('unique_filename', text('unique_filename'));
   return params;

@@ -272,7 +272,7 @@ describe('a refused upload stores nothing', () => {
     { name: 'public_id', params: { public_id: '../etc/passwd' }, code: 'PUBLIC_ID_INVALID' },
     { name: 'folder', params: { folder: 'a b' }, code: 'FOLDER_INVALID' },
     { name: 'tags', params: { tags: 'ok,bad|tag' }, code: 'TAG_INVALID' },
-    { name: 'context', params: { context: 'no-equals-sign' }, code: 'PARAM_INVALID' },
+    { name: 'context', params: { context: 'no-equals-sign' }, code: 'CONTEXT_INVALID' },
     { name: 'overwrite', params: { overwrite: 'maybe' }, code: 'PARAM_INVALID' },
   ])('an invalid $name → 400 $code', async ({ params, code }) => {
     const server = await startTestServer();

@@ -21,6 +21,7 @@ export const en = {
     INVALID_PUBLIC_ID: 'The public ID is not valid, so no files were added.',
     INVALID_FOLDER_NAME: 'A folder name is not valid, so no files were added.',
     INVALID_TAG: 'A tag is not valid, so no files were added.',
+    INVALID_CONTEXT: 'The context (key=value metadata) is not valid, so no files were added.',
     INVALID_UPLOAD_PRESET: 'The upload preset is not valid, so no files were added.',
     MAX_EXCEEDED: 'Too many files.',
   },

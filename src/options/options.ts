@@ -5,7 +5,14 @@
  */
 import { UploadError } from '../errors.js';
 import type { UploadParams } from '../protocol/params.js';
-import { checkFolder, checkPublicId, checkTags, type RuleResult } from '../protocol/rules.js';
+import {
+  checkContext,
+  checkFolder,
+  checkPublicId,
+  checkTags,
+  encodeContext,
+  type RuleResult,
+} from '../protocol/rules.js';
 
 export interface UploadOptions {
   publicId: string;
@@ -22,11 +29,11 @@ export type BatchCancelReason =
   | 'INVALID_PUBLIC_ID'
   | 'INVALID_FOLDER_NAME'
   | 'INVALID_TAG'
+  | 'INVALID_CONTEXT'
   | 'INVALID_UPLOAD_PRESET'
   | 'MAX_EXCEEDED';
 
 const PRESET_NAME = /^[A-Za-z0-9_-]{1,64}$/;
-const CONTEXT_KEY = /^[A-Za-z0-9_-]{1,64}$/;
 
 export type OptionsCheck = { ok: true } | { ok: false; reason: BatchCancelReason; error: UploadError };
 
@@ -44,14 +51,8 @@ export function checkOptions(options: UploadOptions, count = 1): OptionsCheck {
       reason: 'INVALID_UPLOAD_PRESET',
       error: new UploadError('PARAM_INVALID', 'An upload preset name uses letters, digits, "_" and "-" only.'),
     };
-  for (const [key, value] of Object.entries(options.context)) {
-    if (!CONTEXT_KEY.test(key) || value.length > 1024)
-      return {
-        ok: false,
-        reason: 'INVALID_TAG',
-        error: new UploadError('PARAM_INVALID', `The context key "${key}" or its value is not allowed.`),
-      };
-  }
+  const contextCheck = checkContext(options.context);
+  if (!contextCheck.ok) return { ok: false, reason: 'INVALID_CONTEXT', error: contextCheck.error };
   return { ok: true };
 }
 
@@ -70,22 +71,4 @@ export function paramsFor(options: UploadOptions, index: number, count: number):
   const context = encodeContext(options.context);
   if (context) params.context = context;
   return params;
-}
-
-/** Cloudinary's context wire form: `k=v|k2=v2`, with `=` and `|` inside values escaped by a backslash. */
-export function encodeContext(context: Readonly<Record<string, string>>): string {
-  return Object.entries(context)
-    .map(([key, value]) => `${key}=${value.replace(/([=|\\])/g, '\\$1')}`)
-    .join('|');
-}
-
-/** Parses `k=v|k2=v2` (as in the `context` attribute), honouring backslash escapes. */
-export function decodeContext(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (!text) return out;
-  for (const pair of text.split(/(?<!\\)\|/)) {
-    const [key, ...rest] = pair.split(/(?<!\\)=/);
-    if (key) out[key] = rest.join('=').replace(/\\([=|\\])/g, '$1');
-  }
-  return out;
 }

@@ -73,6 +73,71 @@ export function parseTags(value: string): string[] {
   return value === '' ? [] : value.split(',');
 }
 
+// A context key doubles as a JSON property name: keep it boring (dots allowed, as in `alt.text`), never `__proto__`.
+const CONTEXT_KEY = /^[A-Za-z0-9_.-]{1,128}$/;
+
+/** Context (Cloudinary's per-asset key/value metadata): keys of the same alphabet, values bounded, on both sides. */
+export function checkContext(context: Readonly<Record<string, string>>): RuleResult {
+  for (const key of Object.keys(context)) {
+    if (!CONTEXT_KEY.test(key))
+      return fail('CONTEXT_INVALID', `The context key "${printable(key)}" may use letters, digits, "_", "-" and ".".`);
+  }
+  // Bounded as sent: the wire form, escapes included.
+  if (encodeContext(context).length > LIMITS.contextLength)
+    return fail('CONTEXT_INVALID', `The context is longer than ${LIMITS.contextLength} characters.`);
+  return ok;
+}
+
+/** Cloudinary's context wire form: `k=v|k2=v2`, with `=`, `|` and `\` inside values escaped by a backslash. */
+export function encodeContext(context: Readonly<Record<string, string>>): string {
+  return Object.entries(context)
+    .map(([key, value]) => `${key}=${value.replace(/([=|\\])/g, '\\$1')}`)
+    .join('|');
+}
+
+/** Parses the context wire form strictly: every pair needs a key and `=`; the result passes `checkContext`. */
+export function parseContext(text: string): RuleResult & { context: Record<string, string> } {
+  const context: Record<string, string> = {};
+  if (text === '') return { ok: true, context };
+  if (text.length > LIMITS.contextLength)
+    return { ...fail('CONTEXT_INVALID', `The context is longer than ${LIMITS.contextLength} characters.`), context };
+  for (const pair of splitUnescaped(text, '|')) {
+    const [key, ...rest] = splitUnescaped(pair, '=');
+    if (rest.length === 0)
+      return { ...fail('CONTEXT_INVALID', 'The context must look like key=value|key2=value2.'), context };
+    context[unescapeContext(key ?? '')] = unescapeContext(rest.join('='));
+  }
+  return { ...checkContext(context), context };
+}
+
+function splitUnescaped(text: string, delimiter: '|' | '='): string[] {
+  const parts: string[] = [];
+  let current = '';
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i];
+    if (char === '\\' && i + 1 < text.length) current += char + text[++i];
+    else if (char === delimiter) {
+      parts.push(current);
+      current = '';
+    } else current += char;
+  }
+  parts.push(current);
+  return parts;
+}
+
+function unescapeContext(text: string): string {
+  return text.replace(/\\([|=\\])/g, '$1');
+}
+
+/** The resource types of upload URLs (`/v1_1/<cloud>/<resource_type>/upload`); `auto` decides from the bytes. */
+export const RESOURCE_TYPES = ['image', 'video', 'raw'] as const;
+export const UPLOAD_RESOURCE_TYPES = [...RESOURCE_TYPES, 'auto'] as const;
+export type UploadResourceType = (typeof UPLOAD_RESOURCE_TYPES)[number];
+
+export function isUploadResourceType(value: string): value is UploadResourceType {
+  return (UPLOAD_RESOURCE_TYPES as readonly string[]).includes(value);
+}
+
 function printable(value: string): string {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: shown escaped in messages
   const shown = value.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);

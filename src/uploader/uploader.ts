@@ -12,12 +12,12 @@ import { checkBatchFolders, folderFor } from '../options/folders.js';
 import {
   type BatchCancelReason,
   checkOptions,
-  decodeContext,
   EMPTY_OPTIONS,
   paramsFor,
   type UploadOptions,
 } from '../options/options.js';
 import type { SignedParams, UploadParams } from '../protocol/params.js';
+import { parseContext } from '../protocol/rules.js';
 import type { RemoteSource } from './remote-sources.js';
 import type { UploaderStatus } from './status.js';
 import { styles } from './uploader.styles.js';
@@ -169,7 +169,7 @@ export class SignetUploader extends LitElement {
   }
 
   /** Contextual metadata (`key=value|key2=value2` as an attribute). Throws while files wait in the queue. */
-  @property({ converter: { fromAttribute: (v) => decodeContext(v ?? '') } })
+  @property({ converter: { fromAttribute: (v) => parseContext(v ?? '').context } })
   get context(): Readonly<Record<string, string>> {
     return this.#options.context;
   }

@@ -7,6 +7,7 @@ import {
   checkPublicId,
   checkTags,
   LIMITS,
+  parseContext,
   parseTags,
   SERVER_PARAMS,
   SIGNABLE_PARAMS,
@@ -130,7 +131,7 @@ export function parseUploadRequest(values: Record<string, string>): UploadReques
     displayName: checkText('display_name', get('display_name')),
     filenameOverride: checkText('filename_override', get('filename_override')),
     tags: get('tags') === undefined ? undefined : tags,
-    context: get('context') === undefined ? undefined : parseContext(get('context') ?? ''),
+    context: get('context') === undefined ? undefined : contextOf(get('context') ?? ''),
     useFilename: parseBoolean('use_filename', get('use_filename')),
     uniqueFilename: parseBoolean('unique_filename', get('unique_filename')),
     overwrite: parseBoolean('overwrite', get('overwrite')),
@@ -167,50 +168,18 @@ export function parseBoolean(name: string, value: string | undefined): boolean |
   throw new UploadError('PARAM_INVALID', `${name} must be true or false.`);
 }
 
-/** Cloudinary's context string: `key=value|key2=value2`, with `\|` and `\=` escaping the delimiters. */
-export function parseContext(text: string): Record<string, string> {
-  if (text === '') return {};
-  if (text.length > LIMITS.contextLength)
-    throw new UploadError('PARAM_INVALID', `context is longer than ${LIMITS.contextLength} characters.`);
-  const context: Record<string, string> = {};
-  for (const pair of splitUnescaped(text, '|')) {
-    const [key, ...rest] = splitUnescaped(pair, '=');
-    const name = unescapeContext(key ?? '');
-    // The key doubles as a JSON property name: keep it boring, and never let it reach Object.prototype.
-    if (!/^[A-Za-z0-9_.-]{1,128}$/.test(name) || rest.length === 0)
-      throw new UploadError('PARAM_INVALID', 'context must look like key=value|key2=value2.');
-    context[name] = unescapeContext(rest.join('='));
-  }
-  return context;
-}
-
-function splitUnescaped(text: string, delimiter: '|' | '='): string[] {
-  const parts: string[] = [];
-  let current = '';
-  for (let i = 0; i < text.length; i++) {
-    const char = text[i];
-    if (char === '\\' && i + 1 < text.length) {
-      current += char + text[++i];
-    } else if (char === delimiter) {
-      parts.push(current);
-      current = '';
-    } else {
-      current += char;
-    }
-  }
-  parts.push(current);
-  return parts;
-}
-
-function unescapeContext(text: string): string {
-  return text.replace(/\\([|=\\])/g, '$1');
-}
-
 function checkText(name: string, value: string | undefined): string | undefined {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: the point is to refuse them
   if (value !== undefined && (value.length > 255 || /[\u0000-\u001f\u007f]/.test(value)))
     throw new UploadError('PARAM_INVALID', `${name} must be at most 255 printable characters.`);
   return value;
+}
+
+/** The `context` parameter, decoded by the shared codec; 400 CONTEXT_INVALID when it breaks the shared rule. */
+export function contextOf(text: string): Record<string, string> {
+  const parsed = parseContext(text);
+  if (!parsed.ok) throw parsed.error;
+  return parsed.context;
 }
 
 function assertRule(result: { ok: true } | { ok: false; error: UploadError }): void {

@@ -7,7 +7,15 @@
  */
 
 import type { ResourceType } from 'signet-upload/protocol';
-import { checkFolder, checkTags, LIMITS, parseTags, UploadError } from 'signet-upload/protocol';
+import {
+  checkContext,
+  checkFolder,
+  checkTags,
+  LIMITS,
+  parseTags,
+  RESOURCE_TYPES,
+  UploadError,
+} from 'signet-upload/protocol';
 
 /** The widget's rule for preset names (src/options/options.ts), so any name the panel accepts can exist. */
 export const PRESET_NAME = /^[A-Za-z0-9_-]{1,64}$/;
@@ -70,12 +78,9 @@ const KEYS: ReadonlySet<string> = new Set([
 ]);
 const RULE_KEYS: ReadonlySet<string> = new Set(['when', 'add']);
 const WHEN_KEYS: ReadonlySet<string> = new Set(['type', 'extension', 'name']);
-const RESOURCE_TYPES: readonly string[] = ['image', 'video', 'raw'];
 const FORMAT = /^[a-z0-9]{1,10}$/;
 // The names file-type detects under, so `jpeg` in a preset means what the detector calls `jpg`.
 const FORMAT_ALIASES: Readonly<Record<string, string>> = { jpeg: 'jpg', jpe: 'jpg', tiff: 'tif', htm: 'html' };
-// The same rule as the `context` upload parameter (server/src/ingest/params.ts).
-const CONTEXT_KEY = /^[A-Za-z0-9_.-]{1,128}$/;
 const MAX_RULES = 50;
 export const MAX_PATTERN_LENGTH = 200;
 
@@ -165,11 +170,12 @@ function contextMap(value: unknown, fail: (message: string) => never): Record<st
   if (!isPlainObject(value)) return fail('context must be an object of strings.');
   const context: Record<string, string> = {};
   for (const [key, text] of Object.entries(value)) {
-    if (!CONTEXT_KEY.test(key)) fail(`the context key "${key.slice(0, 40)}" is not allowed.`);
-    if (typeof text !== 'string' || text.length > LIMITS.contextLength)
-      fail(`context.${key} must be a string of at most ${LIMITS.contextLength} characters.`);
+    if (typeof text !== 'string') fail(`context.${key.slice(0, 40)} must be a string.`);
     context[key] = text as string;
   }
+  // The same rule as the `context` upload parameter and the widget's panel (src/protocol/rules.ts).
+  const verdict = checkContext(context);
+  if (!verdict.ok) fail(verdict.error.message);
   return context;
 }
 
@@ -189,7 +195,7 @@ function ruleList(value: unknown, fail: (message: string) => never): AutoTagRule
     if (unknownWhen.length > 0) fail(`${where}.when: only type, extension and name are allowed.`);
     const parsed: AutoTagRule = { when: {}, add: [] };
     if (when.type !== undefined) {
-      if (typeof when.type !== 'string' || !RESOURCE_TYPES.includes(when.type))
+      if (typeof when.type !== 'string' || !(RESOURCE_TYPES as readonly string[]).includes(when.type))
         fail(`${where}.when.type must be "image", "video" or "raw".`);
       parsed.when.type = when.type as ResourceType;
     }

@@ -3,14 +3,12 @@
  * Any origin may call it (the signature is the authorisation; no cookies are involved).
  */
 import type { ServerResponse } from 'node:http';
-import { UploadError } from 'signet-upload/protocol';
+import { isUploadResourceType, UploadError } from 'signet-upload/protocol';
 import type { ServerContext } from '../context.js';
 import { header, sendJson } from '../http.js';
 import { ingestChunk } from '../ingest/chunked.js';
 import { ingestSingle, type UploadTarget } from '../ingest/single.js';
 import { decodeSegment, type Route } from '../router.js';
-
-const RESOURCE_TYPES: readonly string[] = ['image', 'video', 'raw', 'auto'];
 
 export function uploadRoute(ctx: ServerContext): Route {
   return {
@@ -34,9 +32,9 @@ export function uploadRoute(ctx: ServerContext): Route {
 function uploadTarget(ctx: ServerContext, cloud: string, resourceType: string): UploadTarget {
   if (cloud !== ctx.credentials.cloud_name)
     throw new UploadError('NOT_FOUND', `Unknown cloud "${cloud.slice(0, 64)}".`);
-  if (!RESOURCE_TYPES.includes(resourceType))
+  if (!isUploadResourceType(resourceType))
     throw new UploadError('NOT_FOUND', `Unknown resource type "${resourceType.slice(0, 64)}".`);
-  return { cloud, resourceType: resourceType as UploadTarget['resourceType'] };
+  return { cloud, resourceType };
 }
 
 function preflight(res: ServerResponse): void {

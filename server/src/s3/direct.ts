@@ -33,7 +33,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { ResourceType, UploadApiResponse } from 'signet-upload/protocol';
-import { UploadError } from 'signet-upload/protocol';
+import { isUploadResourceType, UploadError } from 'signet-upload/protocol';
 import { assertSignersMayUpload, signersOf } from '../auth/access.js';
 import type { AuthUser, ServerConfig } from '../config.js';
 import { nowSeconds, type ServerContext } from '../context.js';
@@ -54,7 +54,6 @@ const MIN_PART = 5 * MiB;
 const MAX_PART = 5 * GiB;
 const MAX_PARTS = 10_000;
 const MAX_SINGLE_PUT = 5 * GiB;
-const RESOURCE_TYPES: readonly string[] = ['auto', 'image', 'video', 'raw'];
 
 /** `POST /api/s3/start` answers this. */
 export interface StartAnswer {
@@ -390,7 +389,7 @@ function readStartBody(body: unknown): StartBody {
   if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0)
     throw bad('file.size must be the file size in bytes.');
   if (typeof type !== 'string' || type.length > 255) throw bad('file.type must be a MIME type or "".');
-  if (typeof resourceType !== 'string' || !RESOURCE_TYPES.includes(resourceType))
+  if (typeof resourceType !== 'string' || !isUploadResourceType(resourceType))
     throw new UploadError('PARAM_INVALID', 'resource_type must be auto, image, video or raw.');
   if (partSize !== undefined && (typeof partSize !== 'number' || !Number.isSafeInteger(partSize) || partSize < 1))
     throw bad('part_size must be a number of bytes.');

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { ParamCollector, parseContext, parseUploadRequest } from '../../src/ingest/params.js';
+import { ParamCollector, parseUploadRequest } from '../../src/ingest/params.js';
 
 describe('ParamCollector', () => {
   test('takes each name once, whatever its form', () => {
@@ -60,23 +60,8 @@ describe('parseUploadRequest', () => {
     [{ public_id: 'a/../b' }, 'PUBLIC_ID_INVALID'],
     [{ asset_folder: 'a//b' }, 'FOLDER_INVALID'],
     [{ tags: ',' }, 'TAG_INVALID'],
+    [{ context: 'bad key=x' }, 'CONTEXT_INVALID'],
   ])('%j → %s', (change, code) => {
     expect(() => parseUploadRequest({ ...base, ...change })).toThrow(expect.objectContaining({ code }));
-  });
-});
-
-describe('parseContext', () => {
-  test.each([
-    ['', {}],
-    ['alt=A beach', { alt: 'A beach' }],
-    ['alt=a|caption=b', { alt: 'a', caption: 'b' }],
-    ['caption=x\\=y\\|z', { caption: 'x=y|z' }],
-    ['k=a=b', { k: 'a=b' }],
-  ])('"%s" → %j', (text, expected) => {
-    expect(parseContext(text)).toEqual(expected);
-  });
-
-  test.each(['novalue', '=x', 'bad key=x', '__proto__ x=1', 'a=1|'])('refuses "%s"', (text) => {
-    expect(() => parseContext(text)).toThrow(expect.objectContaining({ code: 'PARAM_INVALID' }));
   });
 });

@@ -1,5 +1,13 @@
 import { describe, expect, test } from 'vitest';
-import { checkFolder, checkPublicId, checkTags, parseTags } from '../../src/protocol/rules.js';
+import { checkOptions, EMPTY_OPTIONS } from '../../src/options/options.js';
+import {
+  checkFolder,
+  checkPublicId,
+  checkTags,
+  encodeContext,
+  parseContext,
+  parseTags,
+} from '../../src/protocol/rules.js';
 
 const codeOf = (result: ReturnType<typeof checkPublicId>) => (result.ok ? 'ok' : result.error.code);
 
@@ -56,5 +64,39 @@ describe('tag rules', () => {
   test('parses the comma-separated wire form', () => {
     expect(parseTags('a,b')).toEqual(['a', 'b']);
     expect(parseTags('')).toEqual([]);
+  });
+});
+
+describe('context: one codec and one key rule for the panel and the server', () => {
+  test.each([
+    ['', {}],
+    ['alt=A beach', { alt: 'A beach' }],
+    ['alt=a|caption=b', { alt: 'a', caption: 'b' }],
+    ['caption=x\\=y\\|z', { caption: 'x=y|z' }],
+    ['k=a=b', { k: 'a=b' }],
+    ['alt.text=dotted keys are fine', { 'alt.text': 'dotted keys are fine' }],
+  ])('"%s" → %j', (text, expected) => {
+    const parsed = parseContext(text);
+    expect(parsed.ok).toBe(true);
+    expect(parsed.context).toEqual(expected);
+    // What the panel encodes, the server decodes to the same map.
+    expect(parseContext(encodeContext(expected)).context).toEqual(expected);
+  });
+
+  test.each(['novalue', '=x', 'bad key=x', '__proto__ x=1', 'a=1|'])('refuses "%s" with CONTEXT_INVALID', (text) => {
+    const parsed = parseContext(text);
+    expect(parsed.ok).toBe(false);
+    if (!parsed.ok) expect(parsed.error.code).toBe('CONTEXT_INVALID');
+  });
+
+  test('the panel accepts what the server accepts (alt.text), and names a bad key as a context problem', () => {
+    expect(checkOptions({ ...EMPTY_OPTIONS, context: { 'alt.text': 'x' } })).toEqual({ ok: true });
+    const refused = checkOptions({ ...EMPTY_OPTIONS, context: { 'bad key': 'x' } });
+    expect(refused).toMatchObject({ ok: false, reason: 'INVALID_CONTEXT', error: { code: 'CONTEXT_INVALID' } });
+  });
+
+  test('a value with every delimiter survives the round trip', () => {
+    const context = { note: 'a=b|c\\d' };
+    expect(parseContext(encodeContext(context)).context).toEqual(context);
   });
 });
