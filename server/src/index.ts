@@ -9,9 +9,9 @@ import { mkdir } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
-import { type ConfigUser, seedUsers } from './auth/users.js';
+import { type ConfigUser, liveIdentity, seedUsers } from './auth/users.js';
 import type { Catalog } from './catalog/catalog.js';
-import { SqliteCatalog } from './catalog/sqlite.js';
+import { openCatalog } from './catalog/open.js';
 import type { CompanionHost } from './companion/mount.js';
 import type { Resolver } from './companion/ssrf-guard.js';
 import { type AuthUser, type DeepPartial, loadConfig, type ServerConfig } from './config.js';
@@ -42,6 +42,7 @@ import { sweep, sweepIntervalMs } from './sweep.js';
 export type { Access, Grant, Role, User } from './auth/permissions.js';
 export type { ConfigUser, GrantJson } from './auth/users.js';
 export type {
+  AssetCatalog,
   AssetKey,
   AssetPage,
   AssetRecord,
@@ -50,6 +51,9 @@ export type {
   FolderCount,
   FolderQuery,
   ListQuery,
+  PresetCatalog,
+  SignatureLedger,
+  UserDirectory,
 } from './catalog/catalog.js';
 export type { CompanionConfig } from './companion/settings.js';
 export type { ResolvedAddress, Resolver } from './companion/ssrf-guard.js';
@@ -124,13 +128,11 @@ export async function startServer(options: StartOptions = {}): Promise<SignetSer
     ? { [credentials.demo_token]: { id: 'demo', role: 'admin' } }
     : config.users;
   // PostgreSQL and the AWS SDK load only when configured: they would cost every embedded server ~40 MiB of RSS.
-  const catalog: Catalog =
+  const catalog = await openCatalog(
     config.catalog.kind === 'postgres'
-      ? await (await import('./catalog/postgres.js')).PostgresCatalog.open({
-          url: config.catalog.url ?? '',
-          schema: config.catalog.schema ?? undefined,
-        })
-      : new SqliteCatalog(paths.catalogFile);
+      ? { kind: 'postgres', url: config.catalog.url ?? '', schema: config.catalog.schema ?? undefined }
+      : { kind: 'sqlite', file: paths.catalogFile },
+  );
   const s3 = config.storage.kind === 's3' ? new (await import('./stores/s3.js')).S3Store(config.storage.s3) : null;
 
   const ctx: ServerContext = {
@@ -142,7 +144,12 @@ export async function startServer(options: StartOptions = {}): Promise<SignetSer
     paths,
     users,
     demoToken: demoMode ? credentials.demo_token : null,
-    authenticate: async (req) => (options.authenticate ? options.authenticate(req) : tokenUser(req, users)),
+    // Whoever the token or hook names, the catalogue has the last word: a deleted user is nobody, a demoted one
+    // no longer an admin, from the next request on.
+    authenticate: async (req) => {
+      const identity = options.authenticate ? await options.authenticate(req) : tokenUser(req, users);
+      return identity && liveIdentity(catalog.users, identity);
+    },
     log,
     now,
     publicUrl: '',
@@ -154,8 +161,8 @@ export async function startServer(options: StartOptions = {}): Promise<SignetSer
   const housekeeping: (() => Promise<unknown>)[] = [];
   try {
     await sweep(ctx);
-    await seedPresets(catalog, credentials.cloud_name, config);
-    await seedUsers(catalog, users);
+    await seedPresets(catalog.presets, credentials.cloud_name, config);
+    await seedUsers(catalog.users, users);
     const routes: Route[] = [
       signRoute(ctx),
       presetChoicesRoute(ctx),

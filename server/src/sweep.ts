@@ -9,7 +9,7 @@ import { nowSeconds, type ServerContext } from './context.js';
 export async function sweep(ctx: ServerContext): Promise<void> {
   await ctx.sessions.sweep();
   await sweepTemp(ctx);
-  await ctx.catalog.purgeSignatures(nowSeconds(ctx));
+  await ctx.catalog.signatures.purge(nowSeconds(ctx));
 }
 
 /** A temp upload untouched for longer than the chunk TTL belongs to no live request. */

@@ -73,7 +73,7 @@ describe('the admin token', () => {
       ['POST', '/assets/image/a/approve', undefined],
     ] as const)
       expectError(await admin(server, method, path, body, headers), 401, 'UNAUTHENTICATED');
-    expect(await server.catalog.listPresets(server.credentials.cloud_name)).toEqual([
+    expect(await server.catalog.presets.list(server.credentials.cloud_name)).toEqual([
       { name: 'keep', unsigned: false, folder: 'keep' },
     ]);
   });
@@ -145,7 +145,7 @@ describe('presets over the admin API', () => {
   ])('refuses %s with 400 PARAM_INVALID and stores nothing', async (_name, definition) => {
     const server = await startTestServer();
     expectError(await admin(server, 'PUT', '/presets/p', definition), 400, 'PARAM_INVALID');
-    expect(await server.catalog.listPresets(server.credentials.cloud_name)).toEqual([]);
+    expect(await server.catalog.presets.list(server.credentials.cloud_name)).toEqual([]);
   });
 
   test('refuses a bad name, a body that is not JSON, and another content type', async () => {
@@ -160,7 +160,7 @@ describe('presets over the admin API', () => {
     expect(form.status).toBe(400);
     expectError(await admin(server, 'GET', '/presets/bad%20name'), 404, 'NOT_FOUND');
     expectError(await admin(server, 'POST', '/presets/p', {}), 405, 'METHOD_NOT_ALLOWED');
-    expect(await server.catalog.listPresets(server.credentials.cloud_name)).toEqual([]);
+    expect(await server.catalog.presets.list(server.credentials.cloud_name)).toEqual([]);
   });
 
   test('the default preset can be changed but not deleted', async () => {

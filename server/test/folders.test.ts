@@ -47,7 +47,7 @@ async function library(config: DeepPartial<ServerConfig> = { users }): Promise<S
     expect(response.status).toBe(200);
   }
   const rejected = { cloud: server.credentials.cloud_name, resourceType: 'image' as const };
-  await server.catalog.setStatus({ ...rejected, publicId: 'users/42/sub/hidden/rejected' }, 'rejected');
+  await server.catalog.assets.setStatus({ ...rejected, publicId: 'users/42/sub/hidden/rejected' }, 'rejected');
   return server;
 }
 

@@ -120,7 +120,7 @@ export async function dataState(server: SignetServer): Promise<DataState> {
   const tmpFiles = entries
     .filter((entry) => entry.isFile())
     .map((entry) => relative(tmp, join(entry.parentPath, entry.name)));
-  const { records } = await server.catalog.list({ cloud: server.credentials.cloud_name, limit: 1000 });
+  const { records } = await server.catalog.assets.list({ cloud: server.credentials.cloud_name, limit: 1000 });
   return { storeKeys: storeKeys.sort(), tmpFiles: tmpFiles.sort(), rows: records };
 }
 

@@ -144,7 +144,7 @@ describe('role × folder over HTTP: sign, then upload', () => {
     if (expected !== 'ok') {
       expect(answer.status).toBe(expected === 'FORBIDDEN_FOLDER' ? 403 : 400);
       // Refused before anything was signed or recorded.
-      expect(await server.catalog.issuedTo(sign(params, server.credentials.api_secret))).toEqual([]);
+      expect((await server.catalog.signatures.issued(sign(params, server.credentials.api_secret))).count).toBe(0);
       await expectNothingStored(server);
       return;
     }
@@ -168,7 +168,10 @@ describe('role × folder over HTTP: sign, then upload', () => {
     );
     expectError(refused, 401, 'UNAUTHENTICATED');
     const answer = await signAs(server, BOB, { timestamp: nowSeconds(), folder: 'users/42' });
-    expect(await server.catalog.issuedTo(String(answer.body.signature))).toEqual([{ id: 'bob', role: 'contributor' }]);
+    expect(await server.catalog.signatures.issued(String(answer.body.signature))).toEqual({
+      count: 1,
+      signers: [{ id: 'bob', role: 'contributor' }],
+    });
   });
 
   test('a signature made with the API secret elsewhere (the official SDK on a trusted backend) is held to no folders', async () => {
@@ -266,8 +269,8 @@ describe('the upload endpoint checks again, with the grants as they are now', ()
 
       // Two hours on, every record of the signature is gone; the session still knows it was Bob's.
       clock.now += 2 * 3600 * 1000;
-      await server.catalog.purgeSignatures(Math.floor(clock.now / 1000));
-      expect(await server.catalog.issuedTo(String(answer.body.signature))).toEqual([]);
+      await server.catalog.signatures.purge(Math.floor(clock.now / 1000));
+      expect(await server.catalog.signatures.issued(String(answer.body.signature))).toEqual({ count: 0, signers: [] });
       expect((await chunk(server, fields, 'bytes 100-199/300', data.subarray(100, 200))).status).toBe(200);
       await admin(server, 'DELETE', '/users/bob/grants/users/42');
       expectError(await chunk(server, fields, 'bytes 200-299/300', data.subarray(200)), 403, 'FORBIDDEN_FOLDER');

@@ -328,13 +328,17 @@ describe('config presets and the catalogue', () => {
         headers,
         body: JSON.stringify(definition),
       });
-    expect((await first.catalog.getPreset(first.credentials.cloud_name, 'site'))?.folder).toBe('changed');
+    expect((await first.catalog.presets.get(first.credentials.cloud_name, 'site'))?.folder).toBe('changed');
     await first.close();
 
     const second = await startTestServer({ dataDir, config: { presets: { site: { folder: 'site' } } } });
     const cloud = second.credentials.cloud_name;
-    expect(await second.catalog.getPreset(cloud, 'site')).toEqual({ name: 'site', unsigned: false, folder: 'site' });
-    expect(await second.catalog.getPreset(cloud, 'extra')).toEqual({ name: 'extra', unsigned: false, folder: 'extra' });
+    expect(await second.catalog.presets.get(cloud, 'site')).toEqual({ name: 'site', unsigned: false, folder: 'site' });
+    expect(await second.catalog.presets.get(cloud, 'extra')).toEqual({
+      name: 'extra',
+      unsigned: false,
+      folder: 'extra',
+    });
   });
 });
 

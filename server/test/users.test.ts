@@ -54,7 +54,7 @@ describe('admin API: users and grants', () => {
       expectError(await call(server, method, path, { body, token: ANN }), 401, 'UNAUTHENTICATED');
       expectError(await call(server, method, path, { body, token: 'not-the-admin-token-000' }), 401, 'UNAUTHENTICATED');
     }
-    expect(await server.catalog.getUser('bob')).toEqual({
+    expect(await server.catalog.users.get('bob')).toEqual({
       id: 'bob',
       role: 'contributor',
       grants: [{ folder: 'users/42', access: 'can_contribute' }],
@@ -114,7 +114,7 @@ describe('admin API: users and grants', () => {
 
   test('refuses malformed users, roles, grants and folder paths with 400, writing nothing', async () => {
     const server = await startTestServer({ config: { users } });
-    const before = await server.catalog.listUsers();
+    const before = await server.catalog.users.list();
     const cases: [method: string, path: string, body: unknown, code: string][] = [
       ['PUT', '/api/admin/users/bad%20id', { role: 'admin' }, 'PARAM_INVALID'],
       ['PUT', '/api/admin/users/-dash', { role: 'admin' }, 'PARAM_INVALID'],
@@ -163,12 +163,12 @@ describe('admin API: users and grants', () => {
       });
       expect(response.status).toBe(400);
     }
-    expect(await server.catalog.listUsers()).toEqual(before);
+    expect(await server.catalog.users.list()).toEqual(before);
   });
 
   test('a grant path with "." or ".." segments is refused as sent (400), never resolved to another folder', async () => {
     const server = await startTestServer({ config: { users } });
-    const before = await server.catalog.listUsers();
+    const before = await server.catalog.users.list();
     // fetch() would resolve the dots before sending; node:http sends the path exactly as written.
     for (const path of ['users/../x', 'users/%2E%2E/x', 'users/%2e./x', 'users/./42', 'users/42/%2E']) {
       const response = await rawRequest(server, 'PUT', `/api/admin/users/bob/grants/${path}`, { access: 'can_view' });
@@ -178,7 +178,7 @@ describe('admin API: users and grants', () => {
         code: 'FOLDER_INVALID',
       });
     }
-    expect(await server.catalog.listUsers()).toEqual(before);
+    expect(await server.catalog.users.list()).toEqual(before);
   });
 });
 
@@ -230,7 +230,7 @@ describe('users from the config file', () => {
     await first.close();
 
     const second = await startTestServer({ dataDir, config });
-    expect(await second.catalog.listUsers()).toEqual([
+    expect(await second.catalog.users.list()).toEqual([
       { id: 'ann', role: 'admin', grants: [] },
       { id: 'bob', role: 'contributor', grants: [{ folder: 'users/42', access: 'can_contribute' }] },
       // No grants in the file: those made through the admin API stay.
@@ -241,7 +241,7 @@ describe('users from the config file', () => {
 
   test('demo mode seeds its one admin, "demo"', async () => {
     const server = await startTestServer();
-    expect(await server.catalog.listUsers()).toEqual([{ id: 'demo', role: 'admin', grants: [] }]);
+    expect(await server.catalog.users.list()).toEqual([{ id: 'demo', role: 'admin', grants: [] }]);
   });
 
   test.each([

@@ -42,7 +42,7 @@ export async function currentUser(ctx: AccessContext, req: IncomingMessage): Pro
 }
 
 export async function userOf(ctx: Pick<ServerContext, 'catalog'>, identity: Identity): Promise<User> {
-  return effectiveUser(identity, await ctx.catalog.getUser(identity.id));
+  return effectiveUser(identity, await ctx.catalog.users.get(identity.id));
 }
 
 /** What a listing may show its caller. */
@@ -107,12 +107,12 @@ export async function recordIssued(
   timestamp: number,
 ): Promise<void> {
   const expiresAt = timestamp + ctx.config.signing.windowSeconds + ISSUED_MARGIN_SECONDS;
-  await ctx.catalog.issueSignature(signature, { id: identity.id, role: identity.role }, expiresAt);
+  await ctx.catalog.signatures.issue(signature, { id: identity.id, role: identity.role }, expiresAt);
 }
 
 /** Whom this server's signing endpoint gave the signature; [] = not issued here (a holder of the API secret). */
 export async function signersOf(ctx: Pick<ServerContext, 'catalog'>, signature: string): Promise<Identity[]> {
-  return signature === '' ? [] : ctx.catalog.issuedTo(signature);
+  return signature === '' ? [] : (await ctx.catalog.signatures.issued(signature)).signers;
 }
 
 /** Signers without duplicates (a chunked upload's session plus a re-signed chunk). */

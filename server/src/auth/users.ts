@@ -1,9 +1,15 @@
 /**
  * Users as they are written down: in the config file (`users: {<token>: {id, role, grants}}`) and in admin API
- * bodies. Strict parsing into the shapes of permissions.ts, then seeding the config file's users into the catalogue.
+ * bodies. Strict parsing into the shapes of permissions.ts, seeding the config file's users into the catalogue, and
+ * holding an authenticated identity to what the catalogue says about that user now.
+ *
+ * The config file and the admin API both change users. The admin API wins: a user it deleted, demoted or re-granted
+ * stays so across restarts, until the config file changes that user's entry (then the new entry applies). So a
+ * deletion revokes at once and for good, and editing the file is still how an operator takes a user back.
  */
+import { createHash } from 'node:crypto';
 import { UploadError } from 'signet-upload/protocol';
-import type { Catalog } from '../catalog/catalog.js';
+import type { ConfigEntry, UserDirectory } from '../catalog/catalog.js';
 import { ACCESS_LEVELS, type Access, type Grant, type Identity, parseFolder, ROLES, type Role } from './permissions.js';
 
 /** Letters, digits and `_ . @ + -`, starting with a letter or digit: safe in a URL path and in a log line. */
@@ -97,25 +103,47 @@ export function checkConfigUsers(users: unknown): void {
 }
 
 /**
- * Writes the config file's users into the catalogue on start: their role, and their grants when the file lists
- * them. As with presets, the file wins over admin API changes to the same user, at each start.
+ * Writes the config file's users into the catalogue on start: their role, and their grants when the file lists them,
+ * for each user whose entry differs from the one applied last (see the module comment); forgets the entries of users
+ * the file no longer names, so naming one again applies it again.
  */
-export async function seedUsers(catalog: Catalog, users: Readonly<Record<string, ConfigUser>>): Promise<void> {
-  const seeded = new Set<string>();
+export async function seedUsers(directory: UserDirectory, users: Readonly<Record<string, ConfigUser>>): Promise<void> {
+  const entries = new Map<string, ConfigEntry>();
   for (const user of Object.values(users)) {
-    if (seeded.has(user.id)) continue;
-    seeded.add(user.id);
-    await catalog.putUser(user.id, user.role);
-    if (user.grants !== undefined) await replaceGrants(catalog, user.id, parseGrants(user.grants));
+    if (entries.has(user.id)) continue;
+    entries.set(user.id, {
+      id: user.id,
+      role: user.role,
+      grants: user.grants === undefined ? undefined : parseGrants(user.grants),
+    });
   }
+  for (const entry of entries.values()) await directory.applyConfig(entry, configDigest(entry));
+  await directory.forgetConfig([...entries.keys()]);
+}
+
+/** Fingerprint of a config entry: equal for entries that say the same (grants are sorted by `parseGrants`). */
+export function configDigest(entry: ConfigEntry): string {
+  const said = JSON.stringify({ id: entry.id, role: entry.role, grants: entry.grants ?? null });
+  return createHash('sha256').update(said).digest('base64url');
+}
+
+/**
+ * An authenticated identity held to the catalogue now: its record's role (a demotion holds from the next request),
+ * nobody (null) when the admin API deleted the user, else the identity as the authentication named it (a hook's
+ * user the catalogue has no record of). Anything else the identity carries (how it was presented) is kept.
+ */
+export async function liveIdentity<T extends Identity>(directory: UserDirectory, identity: T): Promise<T | null> {
+  const stored = await directory.get(identity.id);
+  if (stored) return { ...identity, role: stored.role };
+  return (await directory.deleted(identity.id)) ? null : identity;
 }
 
 /** Makes a user's grants exactly `grants`, one grant at a time; what goes, goes first (revocations never wait). */
-export async function replaceGrants(catalog: Catalog, userId: string, grants: readonly Grant[]): Promise<void> {
-  const before = (await catalog.getUser(userId))?.grants ?? [];
+export async function replaceGrants(directory: UserDirectory, userId: string, grants: readonly Grant[]): Promise<void> {
+  const before = (await directory.get(userId))?.grants ?? [];
   for (const old of before)
-    if (!grants.some((grant) => grant.folder === old.folder)) await catalog.deleteGrant(userId, old.folder);
-  for (const grant of grants) await catalog.putGrant(userId, grant);
+    if (!grants.some((grant) => grant.folder === old.folder)) await directory.deleteGrant(userId, old.folder);
+  for (const grant of grants) await directory.putGrant(userId, grant);
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -91,7 +91,8 @@ export interface AssetPage {
   nextCursor?: string;
 }
 
-export interface Catalog {
+/** What the catalogue keeps about assets: one record per (cloud, resource type, public ID). */
+export interface AssetCatalog {
   get(key: AssetKey): Promise<AssetRecord | null>;
   /** Create-only: false (nothing written) when the key already exists. */
   insert(record: AssetRecord): Promise<boolean>;
@@ -107,41 +108,82 @@ export interface Catalog {
   setStatus(key: AssetKey, status: AssetStatus): Promise<AssetRecord | null>;
   /** Rejects with PARAM_INVALID for a cursor it did not make. */
   list(query: ListQuery): Promise<AssetPage>;
-  /** One preset by name, or null. */
-  getPreset(cloud: string, name: string): Promise<UploadPreset | null>;
-  /** Every preset of a cloud, by name. */
-  listPresets(cloud: string): Promise<UploadPreset[]>;
-  /** Creates or replaces a preset (already validated); true when it was created. */
-  putPreset(cloud: string, preset: UploadPreset): Promise<boolean>;
-  /** False when there was no such preset. */
-  deletePreset(cloud: string, name: string): Promise<boolean>;
-  /** Records a signature as used until `expiresAt` (unix seconds); false when it was already recorded. */
-  useSignature(signature: string, expiresAt: number): Promise<boolean>;
-  /**
-   * Forgets used signatures and issued-signature records that expired before `now` (unix seconds); returns how many
-   * rows went.
-   */
-  purgeSignatures(now: number): Promise<number>;
   /** Every folder holding at least one matching asset, with how many it holds directly; sorted by folder. */
   listFolders(query: FolderQuery): Promise<FolderCount[]>;
+}
+
+/** Upload presets, per cloud, already validated. */
+export interface PresetCatalog {
+  /** One preset by name, or null. */
+  get(cloud: string, name: string): Promise<UploadPreset | null>;
+  /** Every preset of a cloud, by name. */
+  list(cloud: string): Promise<UploadPreset[]>;
+  /** Creates or replaces a preset; true when it was created. */
+  put(cloud: string, preset: UploadPreset): Promise<boolean>;
+  /** False when there was no such preset. */
+  delete(cloud: string, name: string): Promise<boolean>;
+}
+
+/**
+ * Which signatures the signing endpoint gave out, to whom and how often, and how often each was used: the facts
+ * behind binding uploads to their signers and behind replay protection. The policy (how many uses a signature gets)
+ * is the caller's.
+ */
+export interface SignatureLedger {
+  /** The signing endpoint gave `signature` to `signer`: one more use of it is allowed, until `expiresAt` (unix s). */
+  issue(signature: string, signer: Identity, expiresAt: number): Promise<void>;
+  /** How many times it was issued (0 = not issued here) and to whom (distinct by id, sorted). Any letter case. */
+  issued(signature: string): Promise<{ count: number; signers: Identity[] }>;
+  /**
+   * Spends one use if fewer than `allowed` were spent so far; false (nothing written) otherwise. Atomic, also across
+   * several server instances sharing one PostgreSQL. Case-insensitive on the signature.
+   */
+  spend(signature: string, allowed: number, expiresAt: number): Promise<boolean>;
+  /** Forgets issuances and uses that expired before `now` (unix s); how many rows went. */
+  purge(now: number): Promise<number>;
+}
+
+/** A user as the config file states it: its grants only when the file lists them. */
+export interface ConfigEntry {
+  id: string;
+  role: Role;
+  grants?: readonly Grant[] | undefined;
+}
+
+/**
+ * The users with their folder grants. Changes made through the admin API (put, delete, grants) win over the config
+ * file until the file changes that user's entry: `applyConfig` remembers the entry it last applied per user.
+ */
+export interface UserDirectory {
   /** A user with its grants (sorted by folder), or null. */
-  getUser(id: string): Promise<User | null>;
+  get(id: string): Promise<User | null>;
   /** Every user, by id. */
-  listUsers(): Promise<User[]>;
+  list(): Promise<User[]>;
   /** Creates a user or changes its role; its grants stay. True when it was created. */
-  putUser(id: string, role: Role): Promise<boolean>;
-  /** Removes a user and its grants; false when there was no such user. */
-  deleteUser(id: string): Promise<boolean>;
+  put(id: string, role: Role): Promise<boolean>;
+  /** Removes a user and its grants and remembers that it was deleted; false when there was no such user. */
+  delete(id: string): Promise<boolean>;
+  /** Whether `delete` removed this user and nothing created it again since. */
+  deleted(id: string): Promise<boolean>;
   /** Creates or changes the user's grant on `grant.folder`; false (nothing written) when there is no such user. */
   putGrant(userId: string, grant: Grant): Promise<boolean>;
   /** False when the user had no grant on that folder. */
   deleteGrant(userId: string, folder: string): Promise<boolean>;
   /**
-   * Records that the signing endpoint gave `signature` to `signer`, until `expiresAt` (unix seconds). The same
-   * signature may be issued to several users (same parameters, same second): each is recorded.
+   * Applies a config-file entry unless the entry with this `digest` was the last one applied to that user: then
+   * whatever the admin API did since (a deletion too) stands, and nothing is written. Applying makes the user exist
+   * with the entry's role and, when it lists grants, exactly those. Atomic; true when it applied.
    */
-  issueSignature(signature: string, signer: Identity, expiresAt: number): Promise<void>;
-  /** Whom the signing endpoint gave this signature (any letter case), by id; [] = it did not issue it. */
-  issuedTo(signature: string): Promise<Identity[]>;
+  applyConfig(entry: ConfigEntry, digest: string): Promise<boolean>;
+  /** Forgets the entries applied to users the config file no longer names; how many. */
+  forgetConfig(keep: readonly string[]): Promise<number>;
+}
+
+/** The catalogue: one narrow interface per concern, one connection underneath. */
+export interface Catalog {
+  readonly assets: AssetCatalog;
+  readonly presets: PresetCatalog;
+  readonly signatures: SignatureLedger;
+  readonly users: UserDirectory;
   close(): Promise<void>;
 }

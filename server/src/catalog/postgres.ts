@@ -11,12 +11,12 @@ import type {
   AssetPage,
   AssetRecord,
   AssetStatus,
-  Catalog,
   FolderCount,
   FolderQuery,
   ListQuery,
   ReplaceOptions,
 } from './catalog.js';
+import type { FlatCatalog as Catalog } from './legacy.js';
 import { decodeCursor, encodeCursor, type GrantRow, toRecord, toUser } from './rows.js';
 
 const MIGRATIONS: readonly { name: string; sql: string }[] = [

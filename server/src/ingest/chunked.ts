@@ -85,7 +85,7 @@ export async function ingestChunk(
       fresh ? await signersOf(ctx, request.signature) : [],
     );
     await assertSignersMayUpload(ctx, signers, settings);
-    if (fresh) await spendSignature(request, verifier, ctx.catalog);
+    if (fresh) await spendSignature(request, verifier, ctx.catalog.signatures);
 
     const now = ctx.now();
     const next: SessionState = {

@@ -76,7 +76,7 @@ async function publish(
   const key = { cloud: target.cloud, resourceType: detected.resourceType, publicId };
   const json = { publicUrl: ctx.publicUrl, apiKey: ctx.credentials.api_key, apiSecret: ctx.credentials.api_secret };
 
-  const existing = await ctx.catalog.get(key);
+  const existing = await ctx.catalog.assets.get(key);
   if (existing && !settings.overwrite) return { ...toUploadResponse(existing, json), existing: true };
 
   const now = ctx.now();
@@ -111,8 +111,11 @@ async function publish(
   try {
     committed = settings.overwrite
       ? // The asset keeps its ID across versions, as on Cloudinary.
-        await ctx.catalog.replace({ ...record, assetId: existing?.assetId ?? record.assetId }, { retain: retained })
-      : (await ctx.catalog.insert(record))
+        await ctx.catalog.assets.replace(
+          { ...record, assetId: existing?.assetId ?? record.assetId },
+          { retain: retained },
+        )
+      : (await ctx.catalog.assets.insert(record))
         ? { record, previous: null }
         : null;
   } catch (error) {
@@ -129,7 +132,7 @@ async function publish(
   }
   // Another upload took the public ID between our look-up and our insert: answer as if it had come first.
   await ctx.store.delete(record.storageKey);
-  const winner = await ctx.catalog.get(key);
+  const winner = await ctx.catalog.assets.get(key);
   if (!winner) throw new Error(`Asset ${publicId} vanished during a concurrent upload.`);
   return { ...toUploadResponse(winner, json), existing: true };
 }

@@ -72,7 +72,7 @@ async function authorize(ctx: ServerContext, request: UploadRequest): Promise<Up
   if (!request.unsigned) {
     assertFresh(request, verifier);
     await assertSignersMayUpload(ctx, await signersOf(ctx, request.signature), settings);
-    await spendSignature(request, verifier, ctx.catalog);
+    await spendSignature(request, verifier, ctx.catalog.signatures);
   }
   return settings;
 }

@@ -3,7 +3,7 @@
  * timestamp window, and (last, because it spends the signature) replay protection.
  */
 import { stringToSign, UploadError } from 'signet-upload/protocol';
-import type { Catalog } from '../catalog/catalog.js';
+import type { SignatureLedger } from '../catalog/catalog.js';
 import type { ServerConfig } from '../config.js';
 import { nowSeconds, type ServerContext } from '../context.js';
 import { checkTimestamp, verify } from '../signing.js';
@@ -45,10 +45,15 @@ export function assertFresh(request: UploadRequest, verifier: Verifier): void {
 }
 
 /** Spends the signature; a second use inside its window throws 409 SIGNATURE_REPLAYED. */
-export async function spendSignature(request: UploadRequest, verifier: Verifier, catalog: Catalog): Promise<void> {
+export async function spendSignature(
+  request: UploadRequest,
+  verifier: Verifier,
+  ledger: SignatureLedger,
+): Promise<void> {
   if (!verifier.signing.replayProtection) return;
   const expiresAt = request.timestamp + verifier.signing.windowSeconds;
-  if (!(await catalog.useSignature(request.signature, expiresAt)))
+  // Once per signature, for now: the upload pipeline decides how many uses an issued signature gets.
+  if (!(await ledger.spend(request.signature, 1, expiresAt)))
     throw new UploadError('SIGNATURE_REPLAYED', 'This signature was already used; ask for a new one.');
 }
 

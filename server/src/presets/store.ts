@@ -2,7 +2,7 @@
  * Presets in the catalogue: seeding the config file's presets on start, and finding the layers of one upload.
  */
 import { UploadError } from 'signet-upload/protocol';
-import type { Catalog } from '../catalog/catalog.js';
+import type { PresetCatalog } from '../catalog/catalog.js';
 import type { ServerConfig } from '../config.js';
 import type { ServerContext } from '../context.js';
 import { parsePreset, type UploadPreset } from './definition.js';
@@ -12,13 +12,13 @@ import { parsePreset, type UploadPreset } from './definition.js';
  * at each start), then checks that `defaultPreset` names a preset.
  */
 export async function seedPresets(
-  catalog: Catalog,
+  presets: PresetCatalog,
   cloud: string,
   config: Pick<ServerConfig, 'presets' | 'defaultPreset'>,
 ): Promise<void> {
   for (const [name, definition] of Object.entries(config.presets))
-    await catalog.putPreset(cloud, parsePreset(definition, name));
-  if (config.defaultPreset !== null && !(await catalog.getPreset(cloud, config.defaultPreset)))
+    await presets.put(cloud, parsePreset(definition, name));
+  if (config.defaultPreset !== null && !(await presets.get(cloud, config.defaultPreset)))
     throw new Error(`Config defaultPreset "${config.defaultPreset}" names no preset (define it under "presets").`);
 }
 
@@ -34,11 +34,11 @@ export async function presetLayers(
 ): Promise<PresetLayers> {
   const cloud = ctx.credentials.cloud_name;
   const defaultName = ctx.config.defaultPreset;
-  const defaultPreset = defaultName === null ? null : await ctx.catalog.getPreset(cloud, defaultName);
+  const defaultPreset = defaultName === null ? null : await ctx.catalog.presets.get(cloud, defaultName);
   // The admin API refuses to delete it, so this is a catalogue changed behind the server's back.
   if (defaultName !== null && !defaultPreset) throw new Error(`The default preset "${defaultName}" is missing.`);
   if (name === undefined) return { defaultPreset, explicitPreset: null };
-  const explicitPreset = await ctx.catalog.getPreset(cloud, name);
+  const explicitPreset = await ctx.catalog.presets.get(cloud, name);
   if (!explicitPreset) throw unknownPreset(name);
   return { defaultPreset, explicitPreset };
 }

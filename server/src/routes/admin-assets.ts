@@ -48,7 +48,7 @@ export function adminModerationRoute(ctx: ServerContext): Route {
         resourceType: match[1] as ResourceType,
         publicId: (match[2] ?? '').split('/').map(decodeSegment).join('/'),
       };
-      const record = await ctx.catalog.setStatus(key, VERDICTS[match[3] as keyof typeof VERDICTS]);
+      const record = await ctx.catalog.assets.setStatus(key, VERDICTS[match[3] as keyof typeof VERDICTS]);
       if (!record) throw new UploadError('NOT_FOUND', 'Resource not found.');
       const json = { publicUrl: ctx.publicUrl, apiKey: ctx.credentials.api_key, apiSecret: ctx.credentials.api_secret };
       const body: ListedAssetJson = toListedAsset(record, json);

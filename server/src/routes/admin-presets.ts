@@ -25,7 +25,7 @@ export function adminPresetsRoute(ctx: ServerContext): Route {
     async handle(req, res) {
       requireAdmin(ctx, req);
       const body: PresetListJson = {
-        presets: await ctx.catalog.listPresets(ctx.credentials.cloud_name),
+        presets: await ctx.catalog.presets.list(ctx.credentials.cloud_name),
         default_preset: ctx.config.defaultPreset,
       };
       sendJson(res, 200, body);
@@ -44,7 +44,7 @@ export function adminPresetRoute(ctx: ServerContext): Route {
       const notFound = new UploadError('NOT_FOUND', `No upload preset "${name.slice(0, 64)}".`);
       if (req.method === 'PUT') {
         const preset = parsePreset(await readJson(ctx, req), name);
-        const created = await ctx.catalog.putPreset(cloud, preset);
+        const created = await ctx.catalog.presets.put(cloud, preset);
         sendJson(res, created ? 201 : 200, preset);
         return;
       }
@@ -52,11 +52,11 @@ export function adminPresetRoute(ctx: ServerContext): Route {
       if (req.method === 'DELETE') {
         if (name === ctx.config.defaultPreset)
           throw new UploadError('PARAM_INVALID', `"${name}" is the default preset; change defaultPreset first.`);
-        if (!(await ctx.catalog.deletePreset(cloud, name))) throw notFound;
+        if (!(await ctx.catalog.presets.delete(cloud, name))) throw notFound;
         sendJson(res, 200, { message: 'deleted' });
         return;
       }
-      const preset = await ctx.catalog.getPreset(cloud, name);
+      const preset = await ctx.catalog.presets.get(cloud, name);
       if (!preset) throw notFound;
       sendJson(res, 200, preset);
     },

@@ -9,7 +9,7 @@
  *   PUT    /api/admin/users/:id/grants/<folder path> { access } → the grant (201 new, 200 changed)
  *   DELETE /api/admin/users/:id/grants/<folder path> → { message: "deleted" }
  * A change holds from the next check on: a signature issued before a grant was revoked no longer uploads.
- * Users named in the config file are written again on every start (role, and grants when the file lists them).
+ * A change here wins over the config file's entry for that user until the file changes that entry (auth/users.ts).
  */
 import { UploadError } from 'signet-upload/protocol';
 import type { Grant, User } from '../auth/permissions.js';
@@ -26,7 +26,7 @@ export function adminUsersRoute(ctx: ServerContext): Route {
     methods: ['GET', 'HEAD'],
     async handle(req, res) {
       requireAdmin(ctx, req);
-      sendJson(res, 200, { users: (await ctx.catalog.listUsers()).map(toJson) });
+      sendJson(res, 200, { users: (await ctx.catalog.users.list()).map(toJson) });
     },
   };
 }
@@ -40,13 +40,13 @@ export function adminUserRoute(ctx: ServerContext): Route {
       const id = userIdFrom(match[1]);
       if (req.method === 'PUT') {
         const { role, grants } = readUserBody(await readJson(ctx, req), id);
-        const created = await ctx.catalog.putUser(id, role);
-        if (grants) await replaceGrants(ctx.catalog, id, grants);
+        const created = await ctx.catalog.users.put(id, role);
+        if (grants) await replaceGrants(ctx.catalog.users, id, grants);
         sendJson(res, created ? 201 : 200, toJson(await existingUser(ctx, id)));
         return;
       }
       if (req.method === 'DELETE') {
-        if (!(await ctx.catalog.deleteUser(id))) throw noUser(id);
+        if (!(await ctx.catalog.users.delete(id))) throw noUser(id);
         sendJson(res, 200, { message: 'deleted' });
         return;
       }
@@ -75,14 +75,14 @@ export function adminGrantsRoute(ctx: ServerContext): Route {
       if (req.method === 'PUT') {
         const grant = parseGrant({ folder, access: readAccess(await readJson(ctx, req)) });
         const before = await existingUser(ctx, id);
-        if (!(await ctx.catalog.putGrant(id, grant))) throw noUser(id);
+        if (!(await ctx.catalog.users.putGrant(id, grant))) throw noUser(id);
         const created = !before.grants.some((other) => other.folder === folder);
         sendJson(res, created ? 201 : 200, grant);
         return;
       }
       const user = await existingUser(ctx, id);
       if (req.method === 'DELETE') {
-        if (!(await ctx.catalog.deleteGrant(id, folder)))
+        if (!(await ctx.catalog.users.deleteGrant(id, folder)))
           throw new UploadError('NOT_FOUND', `"${id}" has no grant on "${folder}".`);
         sendJson(res, 200, { message: 'deleted' });
         return;
@@ -99,7 +99,7 @@ function toJson(user: User): UserJson {
 }
 
 async function existingUser(ctx: ServerContext, id: string): Promise<User> {
-  const user = await ctx.catalog.getUser(id);
+  const user = await ctx.catalog.users.get(id);
   if (!user) throw noUser(id);
   return user;
 }

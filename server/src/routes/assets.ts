@@ -61,7 +61,7 @@ export async function listAssets(
     const verdict = checkTags([tag]);
     if (!verdict.ok) throw verdict.error;
   }
-  const page = await ctx.catalog.list({
+  const page = await ctx.catalog.assets.list({
     cloud: ctx.credentials.cloud_name,
     cursor: query.get('cursor') ?? undefined,
     limit,

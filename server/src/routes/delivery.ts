@@ -43,11 +43,11 @@ async function findAsset(
   const path = segments.join('/');
 
   // The whole path may be the public ID (raw files, or an image asked for without its format)...
-  let record = await ctx.catalog.get({ cloud, resourceType, publicId: path });
+  let record = await ctx.catalog.assets.get({ cloud, resourceType, publicId: path });
   // ...else the last `.x` is the format, which must be the stored one (no conversions here).
   const dot = path.lastIndexOf('.');
   if (!record && resourceType !== 'raw' && dot > path.lastIndexOf('/') + 1) {
-    const found = await ctx.catalog.get({ cloud, resourceType, publicId: path.slice(0, dot) });
+    const found = await ctx.catalog.assets.get({ cloud, resourceType, publicId: path.slice(0, dot) });
     if (found && found.format === path.slice(dot + 1)) record = found;
   }
   if (!record || (versioned && Number(versioned[1]) !== record.version)) throw notFound;

@@ -25,7 +25,7 @@ export function foldersRoute(ctx: ServerContext): Route {
       setCors(res, origin, origin !== '' && ctx.config.cors.origins.includes(origin));
       if (req.method === 'OPTIONS') return preflight(res, 'GET, HEAD, OPTIONS');
       const scope = await viewerScope(ctx, req);
-      const counts = await ctx.catalog.listFolders({
+      const counts = await ctx.catalog.assets.listFolders({
         cloud: ctx.credentials.cloud_name,
         status: scope.status,
         ...(scope.within ? { within: scope.within } : {}),

@@ -67,7 +67,7 @@ export function presetChoicesRoute(ctx: ServerContext): Route {
       if (req.method === 'OPTIONS') return preflight(res, 'GET, HEAD, OPTIONS');
       // Same caller check as signing; a GET changes nothing, and CORS keeps other sites from reading the answer.
       if (!(await ctx.authenticate(req))) throw new UploadError('UNAUTHENTICATED', 'Sign in to upload.');
-      const presets = await ctx.catalog.listPresets(ctx.credentials.cloud_name);
+      const presets = await ctx.catalog.presets.list(ctx.credentials.cloud_name);
       const body: PresetChoiceJson[] = presets.map((preset) => ({ name: preset.name, unsigned: preset.unsigned }));
       sendJson(res, 200, body);
     },

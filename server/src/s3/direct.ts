@@ -123,7 +123,7 @@ export class DirectUploads {
     await assertSignersMayUpload(this.#ctx, signers, settings);
     if (!request.unsigned) {
       assertFresh(request, verifier);
-      await spendSignature(request, verifier, this.#ctx.catalog);
+      await spendSignature(request, verifier, this.#ctx.catalog.signatures);
     }
 
     const limit = sizeLimit(this.#ctx, settings);
@@ -237,7 +237,7 @@ export class DirectUploads {
     if (!(await store.head(upload.key)))
       throw new UploadError('FILE_MISSING', 'Nothing was uploaded under this key (or the upload was not completed).');
     // Once per upload, whichever instance is asked: a second completion would make a second asset of one object.
-    if (!(await this.#ctx.catalog.useSignature(`s3-upload:${upload.key}`, upload.expiresAt)))
+    if (!(await this.#ctx.catalog.signatures.spend(`s3-upload:${upload.key}`, 1, upload.expiresAt)))
       throw new UploadError('SIGNATURE_REPLAYED', 'This upload was already completed.');
 
     const detectFile = tempPath(this.#ctx.paths.tmpDir);

@@ -1,7 +1,8 @@
 // The conformance suite every Catalog adapter must pass (SQLite today; PostgreSQL next).
 import { randomBytes } from 'node:crypto';
 import { describe, expect, onTestFinished, test } from 'vitest';
-import type { AssetRecord, AssetStatus, Catalog, ListQuery } from '../../src/catalog/catalog.js';
+import type { AssetRecord, AssetStatus, ListQuery } from '../../src/catalog/catalog.js';
+import type { FlatCatalog as Catalog } from '../../src/catalog/legacy.js';
 import type { UploadPreset } from '../../src/presets/definition.js';
 
 export function sampleRecord(overrides: Partial<AssetRecord> = {}): AssetRecord {
