@@ -171,4 +171,17 @@ describe('presets over the admin API', () => {
     const upload = await signedUpload(server, {}, { data: makePng(4, 4), name: 'a.png' });
     expect(upload.body.tags).toEqual(['changed']);
   });
+
+  // Unlike users (users.test.ts), whose admin API changes stand until the file changes them: a preset is
+  // configuration, and the file is where it is declared.
+  test('a preset of the config file deleted over the admin API is back at the next start: the file wins', async () => {
+    const dataDir = await tempDir();
+    const config = { presets: { keep: { folder: 'keep' } } };
+    const first = await startTestServer({ dataDir, config });
+    expect((await admin(first, 'DELETE', '/presets/keep')).status).toBe(200);
+    expectError(await admin(first, 'GET', '/presets/keep'), 404, 'NOT_FOUND');
+    await first.close();
+    const second = await startTestServer({ dataDir, config });
+    expect((await admin(second, 'GET', '/presets/keep')).body).toMatchObject({ name: 'keep', folder: 'keep' });
+  });
 });

@@ -2,12 +2,13 @@
 // GET /api/me, and a custom authentication hook.
 import { request } from 'node:http';
 import { describe, expect, test } from 'vitest';
-import type { DeepPartial, ServerConfig, SignetServer } from '../src/index.js';
+import type { ConfigUser, DeepPartial, ServerConfig, SignetServer } from '../src/index.js';
 import { startServer } from '../src/index.js';
 import { expectError, type JsonResponse, nowSeconds, startTestServer, tempDir } from './helpers.js';
 
 const ANN = 'ann-token-0123456789ab';
 const BOB = 'bob-token-0123456789abc';
+const ADMIN1 = 'admin1-token-0123456789';
 
 const users: DeepPartial<ServerConfig>['users'] = {
   [ANN]: { id: 'ann', role: 'admin' },
@@ -35,6 +36,11 @@ async function call(
     headers: response.headers,
     body: (await response.json()) as Record<string, unknown>,
   };
+}
+
+/** Asks the signing endpoint, as the holder of `token`, to sign an upload into `folder`. */
+function signAs(server: SignetServer, token: string, folder: string): Promise<JsonResponse> {
+  return call(server, 'POST', '/api/sign', { token, body: { timestamp: nowSeconds(), folder } });
 }
 
 describe('admin API: users and grants', () => {
@@ -218,7 +224,7 @@ function rawRequest(
 }
 
 describe('users from the config file', () => {
-  test('are seeded on start; at each start the file wins for their role and the grants it lists', async () => {
+  test('are seeded on start; admin API changes stand across restarts until the file changes that user', async () => {
     const dataDir = await tempDir();
     const config: DeepPartial<ServerConfig> = {
       users: { ...users, 'cy-token-0123456789abc': { id: 'cy', role: 'contributor' } },
@@ -229,14 +235,102 @@ describe('users from the config file', () => {
     await call(first, 'PUT', '/api/admin/users/zed', { body: { role: 'contributor' } });
     await first.close();
 
-    const second = await startTestServer({ dataDir, config });
-    expect(await second.catalog.users.list()).toEqual([
+    const changed = [
       { id: 'ann', role: 'admin', grants: [] },
-      { id: 'bob', role: 'contributor', grants: [{ folder: 'users/42', access: 'can_contribute' }] },
-      // No grants in the file: those made through the admin API stay.
+      { id: 'bob', role: 'admin', grants: [] },
       { id: 'cy', role: 'contributor', grants: [{ folder: 'cy', access: 'can_contribute' }] },
       { id: 'zed', role: 'contributor', grants: [] },
-    ]);
+    ];
+    const second = await startTestServer({ dataDir, config });
+    expect(await second.catalog.users.list()).toEqual(changed);
+    await second.close();
+
+    // Bob's entry changes: it applies again. The others' entries did not: their records stay as they are.
+    const bob: ConfigUser = { id: 'bob', role: 'contributor', grants: [{ folder: 'users/43', access: 'can_view' }] };
+    const third = await startTestServer({ dataDir, config: { users: { ...config.users, [BOB]: bob } } });
+    expect(await third.catalog.users.list()).toEqual([changed[0], bob, changed[2], changed[3]]);
+  });
+
+  test('a user deleted through the admin API is refused at once, and after restarts, until the file changes it', async () => {
+    const dataDir = await tempDir();
+    const config: DeepPartial<ServerConfig> = { users: { ...users, [ADMIN1]: { id: 'admin1', role: 'admin' } } };
+    const first = await startTestServer({ dataDir, config });
+    expect((await signAs(first, ADMIN1, 'vault')).status).toBe(200);
+    expect((await call(first, 'DELETE', '/api/admin/users/admin1')).status).toBe(200);
+    expectError(await signAs(first, ADMIN1, 'vault'), 401, 'UNAUTHENTICATED');
+    expectError(await call(first, 'GET', '/api/me', { token: ADMIN1 }), 401, 'UNAUTHENTICATED');
+    await first.close();
+
+    const second = await startTestServer({ dataDir, config });
+    expectError(await signAs(second, ADMIN1, 'vault'), 401, 'UNAUTHENTICATED');
+    expect((await second.catalog.users.list()).map((user) => user.id)).toEqual(['ann', 'bob']);
+    await second.close();
+
+    // The operator takes admin1 back by changing its entry: now a contributor to vault alone.
+    const readmitted: ConfigUser = {
+      id: 'admin1',
+      role: 'contributor',
+      grants: [{ folder: 'vault', access: 'can_contribute' }],
+    };
+    const third = await startTestServer({ dataDir, config: { users: { ...users, [ADMIN1]: readmitted } } });
+    expect((await signAs(third, ADMIN1, 'vault')).status).toBe(200);
+    expectError(await signAs(third, ADMIN1, 'elsewhere'), 403, 'FORBIDDEN_FOLDER');
+  });
+
+  test('a demotion through the admin API holds at once, and after restarts, until the file changes that user', async () => {
+    const dataDir = await tempDir();
+    const config: DeepPartial<ServerConfig> = { users: { ...users, [ADMIN1]: { id: 'admin1', role: 'admin' } } };
+    const first = await startTestServer({ dataDir, config });
+    await call(first, 'PUT', '/api/admin/users/admin1', { body: { role: 'contributor' } });
+    expectError(await signAs(first, ADMIN1, 'vault'), 403, 'FORBIDDEN_FOLDER');
+    expect((await call(first, 'GET', '/api/me', { token: ADMIN1 })).body).toMatchObject({ role: 'contributor' });
+    await first.close();
+
+    const second = await startTestServer({ dataDir, config });
+    expectError(await signAs(second, ADMIN1, 'vault'), 403, 'FORBIDDEN_FOLDER');
+    await second.close();
+
+    const changed: ConfigUser = {
+      id: 'admin1',
+      role: 'contributor',
+      grants: [{ folder: 'vault', access: 'can_view' }],
+    };
+    const third = await startTestServer({ dataDir, config: { users: { ...users, [ADMIN1]: changed } } });
+    expect((await call(third, 'GET', '/api/me', { token: ADMIN1 })).body).toEqual(changed);
+  });
+
+  test('a grant revoked through the admin API stays revoked after restarts, until the file changes that user', async () => {
+    const dataDir = await tempDir();
+    const first = await startTestServer({ dataDir, config: { users } });
+    expect((await signAs(first, BOB, 'users/42')).status).toBe(200);
+    await call(first, 'DELETE', '/api/admin/users/bob/grants/users/42');
+    expectError(await signAs(first, BOB, 'users/42'), 403, 'FORBIDDEN_FOLDER');
+    await first.close();
+
+    const second = await startTestServer({ dataDir, config: { users } });
+    expectError(await signAs(second, BOB, 'users/42'), 403, 'FORBIDDEN_FOLDER');
+    await second.close();
+
+    const regranted: ConfigUser = {
+      id: 'bob',
+      role: 'contributor',
+      grants: [
+        { folder: 'team', access: 'can_view' },
+        { folder: 'users/42', access: 'can_contribute' },
+      ],
+    };
+    const third = await startTestServer({ dataDir, config: { users: { ...users, [BOB]: regranted } } });
+    expect((await signAs(third, BOB, 'users/42')).status).toBe(200);
+  });
+
+  test('a token added for a user (rotation) changes nobody’s rights: a deleted user stays deleted', async () => {
+    const dataDir = await tempDir();
+    const first = await startTestServer({ dataDir, config: { users } });
+    await call(first, 'DELETE', '/api/admin/users/bob');
+    await first.close();
+    const rotated = 'bob-new-token-0123456789';
+    const second = await startTestServer({ dataDir, config: { users: { ...users, [rotated]: users[BOB] } } });
+    expectError(await signAs(second, rotated, 'users/42'), 401, 'UNAUTHENTICATED');
   });
 
   test('demo mode seeds its one admin, "demo"', async () => {
@@ -348,5 +442,12 @@ describe('a custom authenticate hook', () => {
     await call(server, 'PUT', '/api/admin/users/hal', { body: { role: 'contributor' } });
     expectError(await sign('hal', 'any'), 403, 'FORBIDDEN_FOLDER');
     expectError(await call(server, 'GET', '/api/me', { token: null }), 401, 'UNAUTHENTICATED');
+
+    // Deleted through the admin API, a hook's user is nobody (not the hook's admin again) until created again.
+    await call(server, 'DELETE', '/api/admin/users/hal');
+    expectError(await as('hal', 'GET', '/api/me'), 401, 'UNAUTHENTICATED');
+    expectError(await sign('hal', 'any'), 401, 'UNAUTHENTICATED');
+    await call(server, 'PUT', '/api/admin/users/hal', { body: { role: 'admin' } });
+    expect((await sign('hal', 'any')).status).toBe(200);
   });
 });

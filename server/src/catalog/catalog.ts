@@ -1,8 +1,9 @@
 /**
- * Asset metadata: one record per (cloud, resource type, public ID), the upload presets, the used-signature list
- * behind replay protection, and the users with their folder grants plus the signatures issued to them (which the
- * upload endpoint looks up to check the signer's folders again). Stores hold bytes; the catalogue says which bytes
- * are which asset. Folders are not stored apart: an asset's `folder` is the folder part of its public ID.
+ * What the server remembers, by concern: assets (one record per cloud, resource type and public ID), upload presets,
+ * the signature ledger (issued and used signatures) and the user directory (users, grants, and which changes came
+ * from the config file). Types only; `open.ts` builds the one implementation (Kysely, for SQLite and PostgreSQL).
+ * Stores hold bytes; the catalogue says which bytes are which asset. Folders are not stored apart: an asset's
+ * `folder` is the folder part of its public ID.
  */
 import type { ResourceType } from 'signet-upload/protocol';
 import type { Grant, Identity, Role, User } from '../auth/permissions.js';

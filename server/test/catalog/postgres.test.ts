@@ -1,70 +1,73 @@
-import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import pg from 'pg';
-import { afterAll, describe, expect, test } from 'vitest';
-import { PostgresCatalog } from '../../src/catalog/postgres.js';
-import { testServices } from '../services-setup.js';
-import { describeCatalogContract, sampleRecord } from './catalog-contract.js';
+import { afterAll, describe, expect, onTestFinished, test } from 'vitest';
+import type { Catalog } from '../../src/catalog/catalog.js';
+import { type CatalogOptions, openCatalog } from '../../src/catalog/open.js';
+import { dropTestSchemas, newSchemaName, testServices } from '../services-setup.js';
+import { type CatalogFactory, describeCatalogContracts, sampleRecord } from './catalog-contract.js';
+import { describeVersion01Upgrade, MIGRATIONS } from './old-catalog.js';
 
 const { pgUrl } = testServices();
-const schemas: string[] = [];
-/** Every catalogue in its own schema of the shared test database, dropped at the end. */
-const freshSchema = (): string => {
-  const schema = `t_${randomBytes(6).toString('hex')}`;
-  schemas.push(schema);
-  return schema;
-};
+afterAll(dropTestSchemas);
 
-afterAll(async () => {
+/** Every catalogue in its own schema of the shared test database, dropped at the end. */
+async function open(schema: string): Promise<Catalog> {
+  const catalog = await openCatalog({ kind: 'postgres', url: pgUrl, schema, max: 4 });
+  onTestFinished(() => catalog.close());
+  return catalog;
+}
+
+const postgres: CatalogFactory = {
+  fresh: () => open(newSchemaName()),
+  async twins() {
+    const schema = newSchemaName();
+    return [await open(schema), await open(schema)];
+  },
+};
+describeCatalogContracts('postgres', postgres);
+
+async function query<Row extends pg.QueryResultRow>(text: string): Promise<Row[]> {
   const client = new pg.Client({ connectionString: pgUrl });
   await client.connect();
-  for (const schema of schemas) await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-  await client.end();
+  try {
+    return (await client.query<Row>(text)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+describeVersion01Upgrade('postgres', async () => {
+  const schema = newSchemaName();
+  const dump = await readFile(new URL('./fixtures/catalog-0.1.postgres.sql', import.meta.url), 'utf8');
+  await query(dump.replaceAll('{{schema}}', schema));
+  return {
+    open: () => open(schema),
+    exec: async (sql) => {
+      await query(`SET search_path = ${schema}; ${sql}`);
+    },
+  };
 });
 
-describeCatalogContract('postgres', () => PostgresCatalog.open({ url: pgUrl, schema: freshSchema(), max: 4 }));
-
-describe('PostgresCatalog', () => {
+describe('the PostgreSQL catalogue', () => {
   test('runs its migrations once, even when two instances start together, and keeps data across reopening', async () => {
-    const schema = freshSchema();
-    const [first, second] = await Promise.all([
-      PostgresCatalog.open({ url: pgUrl, schema }),
-      PostgresCatalog.open({ url: pgUrl, schema }),
-    ]);
+    const schema = newSchemaName();
+    const options: CatalogOptions = { kind: 'postgres', url: pgUrl, schema };
+    const [first, second] = await Promise.all([openCatalog(options), openCatalog(options)]);
     const record = sampleRecord();
-    expect(await first.insert(record)).toBe(true);
-    expect(await second.get(record)).toEqual(record);
-    expect(await second.insert(record)).toBe(false);
+    expect(await first.assets.insert(record)).toBe(true);
+    expect(await second.assets.get(record)).toEqual(record);
+    expect(await second.assets.insert(record)).toBe(false);
     await Promise.all([first.close(), second.close()]);
 
-    const third = await PostgresCatalog.open({ url: pgUrl, schema });
-    expect(await third.get(record)).toEqual(record);
-    await third.close();
-
-    const client = new pg.Client({ connectionString: pgUrl });
-    await client.connect();
-    const { rows } = await client.query(`SELECT id, name FROM ${schema}.migrations ORDER BY id`);
-    await client.end();
-    expect(rows).toEqual([
-      { id: 1, name: '001-assets' },
-      { id: 2, name: '002-presets-moderation' },
-      { id: 3, name: '003-folders-users' },
-    ]);
-  });
-
-  test('concurrent replaces of one key all land, each version above the last, none lost', async () => {
-    const catalog = await PostgresCatalog.open({ url: pgUrl, schema: freshSchema() });
-    const results = await Promise.all(
-      Array.from({ length: 8 }, (_, i) => catalog.replace(sampleRecord({ etag: `e${i}`, version: 100 }))),
-    );
-    const versions = results.map((result) => result.record.version).sort((a, b) => a - b);
-    expect(versions).toEqual([100, 101, 102, 103, 104, 105, 106, 107]);
-    expect(results.filter((result) => result.previous === null)).toHaveLength(1);
-    const latest = await catalog.get(sampleRecord());
-    expect(latest?.version).toBe(107);
-    await catalog.close();
+    const third = await open(schema);
+    expect(await third.assets.get(record)).toEqual(record);
+    const rows = await query<{ name: string }>(`SELECT name FROM ${schema}.kysely_migration ORDER BY name`);
+    expect(rows.map((row) => row.name)).toEqual(MIGRATIONS);
   });
 
   test('refuses a schema name that is not a plain identifier', async () => {
-    await expect(PostgresCatalog.open({ url: pgUrl, schema: 'x; DROP TABLE assets' })).rejects.toThrow(/identifier/);
+    await expect(openCatalog({ kind: 'postgres', url: pgUrl, schema: 'x; DROP TABLE assets' })).rejects.toThrow(
+      /identifier/,
+    );
   });
 });
