@@ -7,7 +7,7 @@ import { makePng } from './fixtures/png.js';
 import { nowSeconds, signedUpload, startTestServer, tempDir } from './helpers.js';
 
 describe('GET /api/config', () => {
-  test('tells a page the cloud name, API key and base URL, never the secret', async () => {
+  test('tells a page the cloud name, API key, base URL, sources and size limit, never the secret', async () => {
     const server = await startTestServer();
     const response = await fetch(`${server.url}/api/config`);
     const text = await response.text();
@@ -15,8 +15,29 @@ describe('GET /api/config', () => {
       cloud_name: server.credentials.cloud_name,
       api_key: server.credentials.api_key,
       upload_url: server.url,
+      sources: ['local', 'url'],
+      limits: { max_file_size: 2 * 1024 ** 3 },
     });
     expect(text).not.toContain(server.credentials.api_secret);
+  });
+
+  test('offers Dropbox only with a Dropbox app, and a default preset lowers the size limit', async () => {
+    const server = await startTestServer({
+      config: {
+        companion: { dropbox: { key: 'app-key', secret: 'app-secret' } },
+        limits: { maxFileSize: 50_000 },
+        presets: { small: { max_file_size: 20_000 } },
+        defaultPreset: 'small',
+      },
+    });
+    const text = await (await fetch(`${server.url}/api/config`)).text();
+    expect(JSON.parse(text)).toMatchObject({ sources: ['local', 'url', 'dropbox'], limits: { max_file_size: 20_000 } });
+    expect(text).not.toContain('app-secret');
+  });
+
+  test('without Companion only local files are offered', async () => {
+    const server = await startTestServer({ config: { companion: { enabled: false } } });
+    expect(await (await fetch(`${server.url}/api/config`)).json()).toMatchObject({ sources: ['local'] });
   });
 
   test('uses publicUrl when configured', async () => {

@@ -150,11 +150,11 @@ describe('format tables', () => {
 });
 
 describe('assertDeclaredMatches', () => {
-  const bytes = (format: string, origin: ContentType['origin'] = 'signature'): ContentType => ({
+  const bytes = (format: string, origin: ContentType['origin'] = 'signature', active = false): ContentType => ({
     format,
     kind: 'raw',
     origin,
-    active: false,
+    active,
   });
 
   test.each<[string, ContentType, string[], string?]>([
@@ -165,16 +165,27 @@ describe('assertDeclaredMatches', () => {
     ['text named .txt', bytes('txt', 'name'), ['notes.txt']],
     ['a PNG with no extension and a generic type', bytes('png'), ['blob'], 'application/octet-stream'],
     ['a PNG sent as image/png', bytes('png'), ['blob'], 'image/png'],
+    // The bytes decide the stored format: a renamed photo is still a photo.
+    ['a PNG named .jpg (stored as PNG)', bytes('png'), ['a.jpg']],
+    ['a PNG whose filename_override says .gif', bytes('png'), ['a.png', 'a.gif']],
+    ['a PNG sent as image/jpeg', bytes('png'), ['blob'], 'image/jpeg'],
+    ['a JPEG named .png and sent as image/png', bytes('jpg'), ['scan.png'], 'image/png'],
+    ['a PDF named .jpg', bytes('pdf'), ['invoice.jpg']],
   ])('passes: %s', (_name, type, names, declared) => {
     expect(() => assertDeclaredMatches(type, names, declared)).not.toThrow();
   });
 
   test.each<[string, ContentType, string[], string?]>([
-    ['HTML named .jpg', bytes('html', 'markup'), ['a.jpg']],
-    ['text named .pdf', bytes('', 'none'), ['a.pdf']],
-    ['a PNG named .jpg', bytes('png'), ['a.jpg']],
-    ['a PNG whose filename_override says .gif', bytes('png'), ['a.png', 'a.gif']],
-    ['a PNG sent as image/jpeg', bytes('png'), ['blob'], 'image/jpeg'],
+    ['HTML named .jpg', bytes('html', 'markup', true), ['a.jpg']],
+    ['an SVG named .png', bytes('svg', 'markup', true), ['logo.png']],
+    ['HTML sent as image/jpeg', bytes('html', 'markup', true), ['blob'], 'image/jpeg'],
+    ['an ELF executable named .jpg', bytes('elf', 'signature', true), ['photo.jpg']],
+    ['a Windows executable sent as image/png', bytes('exe', 'signature', true), ['blob'], 'image/png'],
+    ['text named .pdf (nothing proves it)', bytes('', 'none'), ['a.pdf']],
+    ['a script known by its name, named .jpg as well', bytes('php', 'name', true), ['a.php.jpg']],
+    ['a PNG named .exe (a name that claims an executable)', bytes('png'), ['photo\u202egnp.exe']],
+    ['a PNG named .html', bytes('png'), ['page.html']],
+    ['a PNG sent as text/html', bytes('png'), ['blob'], 'text/html'],
   ])('→ 415 TYPE_MISMATCH: %s', (_name, type, names, declared) => {
     expect(() => assertDeclaredMatches(type, names, declared)).toThrow(
       expect.objectContaining({ code: 'TYPE_MISMATCH', status: 415 }),
