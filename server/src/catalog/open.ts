@@ -112,6 +112,8 @@ async function createSchema(pool: { query(text: string): Promise<unknown> }, sch
  * Kysely's SQLite dialect, with two differences. Transactions begin IMMEDIATE: they take the write lock first, so
  * a read-then-write transaction never fails on the upgrade when another process writes to the file (it waits up to
  * busy_timeout instead). And migrations run in a transaction, which SQLite supports for DDL.
+ * One process opens a file once: better-sqlite3 waits for a lock synchronously, so a second connection in the same
+ * process would stall the event loop that the first one's open transaction needs to finish.
  */
 class CatalogSqliteDialect extends SqliteDialect {
   readonly #config: SqliteDialectConfig;
