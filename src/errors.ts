@@ -107,3 +107,29 @@ export class UploadError extends Error {
     this.status = options.status ?? ERROR_STATUS[code];
   }
 }
+
+/**
+ * The codes a retry can cure: the network, a busy or failing server, an aged or colliding signature, a lost chunk
+ * session. Every other code is a refusal that the same file under the same options meets again (its type, size or
+ * name, a permission, a forged or malformed request), so the widget offers no Retry for it. A new code is final until
+ * it is listed here.
+ */
+const RETRYABLE: ReadonlySet<UploadErrorCode> = new Set<UploadErrorCode>([
+  'SIGNATURE_EXPIRED',
+  'SIGNATURE_REPLAYED',
+  'RATE_LIMITED',
+  'URL_UNREACHABLE',
+  'CHUNK_INVALID',
+  'UPLOAD_EXPIRED',
+  'STORAGE_FULL',
+  'REQUEST_TIMEOUT',
+  'INTERNAL',
+  'SIGNING_FAILED',
+  'NETWORK_ERROR',
+  'ABORTED',
+]);
+
+/** Whether sending the same file again can succeed (Retry is offered only then). */
+export function isRetryable(code: UploadErrorCode): boolean {
+  return RETRYABLE.has(code);
+}

@@ -45,12 +45,22 @@ test('the manifest documents the element, its attributes, events and parts', asy
       'accept',
     ]),
   );
+  expect(names(element.attributes)).toEqual(expect.arrayContaining(['existing-as-success', 'sources']));
   expect(names(element.events)).toEqual([
     'signet-upload-success',
+    'signet-upload-existing',
     'signet-upload-error',
     'signet-queue-complete',
     'signet-options-change',
     'signet-batch-cancelled',
   ]);
-  expect(names(element.cssParts)).toEqual(['open-button', 'dashboard', 'options']);
+  expect(names(element.cssParts)).toEqual([
+    'open-button',
+    'dashboard',
+    'options',
+    'results',
+    'summary',
+    'results-list',
+    'clear-results',
+  ]);
 });

@@ -9,6 +9,16 @@ export interface FileSummary {
   type: string;
 }
 
+/**
+ * How one file ended, keyed on `status`:
+ * - `success`: stored;
+ * - `existing`: the server already had an asset at this public ID and kept it (`response.existing`); this file's
+ *   bytes were not stored. Reported as `success` only with the element's `existing-as-success`;
+ * - `refused`: the browser or the server refused it, and sending it again would be refused again (`error.code`);
+ * - `failed`: it did not arrive (network, server trouble, an aged signature), and the person may retry it.
+ */
 export type UploadOutcome =
   | { status: 'success'; file: FileSummary; response: UploadApiResponse }
-  | { status: 'error'; file: FileSummary; error: UploadError };
+  | { status: 'existing'; file: FileSummary; response: UploadApiResponse }
+  | { status: 'refused'; file: FileSummary; error: UploadError }
+  | { status: 'failed'; file: FileSummary; error: UploadError };

@@ -12,12 +12,49 @@ export const styles = css`
     padding: 0.5em 0.9em 0.8em;
     margin: 0;
   }
-  fieldset[disabled] {
+  fieldset[disabled] .field {
     opacity: 0.75;
   }
   legend {
     font-weight: 600;
     padding: 0 0.3em;
+  }
+  [part='toggle'] {
+    font: inherit;
+    font-weight: 600;
+    color: inherit;
+    background: none;
+    border: 0;
+    padding: 0.15em 0.2em;
+    cursor: pointer;
+    display: inline-flex;
+    align-items: center;
+    gap: 0.35em;
+  }
+  [part='toggle']::before {
+    content: '';
+    width: 0.45em;
+    height: 0.45em;
+    border: solid currentColor;
+    border-width: 0 2px 2px 0;
+    transform: rotate(45deg) translate(-0.1em, -0.1em);
+  }
+  [part='toggle'][aria-expanded='false']::before {
+    transform: rotate(-45deg);
+  }
+  [part='toggle']:focus-visible {
+    outline: 2px solid #1269cf;
+    outline-offset: 2px;
+    border-radius: 3px;
+  }
+  [part='digest'] {
+    margin: 0.2em 0 0;
+    font-size: 0.9em;
+    color: #3a3f4a;
+    overflow-wrap: anywhere;
+  }
+  [hidden] {
+    display: none !important;
   }
   .field {
     display: grid;

@@ -18,7 +18,10 @@ export interface PresetChoice {
  * @summary Advanced upload options (public ID, tags, folder, upload preset).
  *
  * @event {SignetOptionsInputEvent} signet-options-input - The person changed a value; `event.options` holds them all.
+ * @event {SignetOptionsToggleEvent} signet-options-toggle - The person folded or unfolded the panel; `event.collapsed`.
  *
+ * @csspart toggle - The button in the legend that folds and unfolds the panel.
+ * @csspart digest - The one-line account of the values, shown while the panel is folded.
  * @csspart lock-reason - The sentence that says why the panel is locked.
  */
 export class SignetAdvancedOptions extends LitElement {
@@ -29,6 +32,9 @@ export class SignetAdvancedOptions extends LitElement {
 
   /** Locked while files wait in the queue: options apply to a whole batch. */
   @property({ type: Boolean, reflect: true }) locked = false;
+
+  /** Folded to its legend and a one-line account of the values (the uploader folds it while files wait). */
+  @property({ type: Boolean, reflect: true }) collapsed = false;
 
   /** Show the folder field. */
   @property({ type: Boolean, attribute: 'show-folder' }) showFolder = false;
@@ -54,9 +60,22 @@ export class SignetAdvancedOptions extends LitElement {
     const idCheck: RuleResult = options.publicId ? checkPublicId(options.publicId) : { ok: true };
     const folderCheck = checkFolder(options.folder);
     const tagCheck = this.tagDraft ? checkTags([this.tagDraft]) : checkTags(options.tags);
-    return html`<fieldset ?disabled=${this.locked}>
-      <legend>${s.legend}</legend>
-      ${this.locked ? html`<p part="lock-reason" role="status">${s.lockedReason}</p>` : nothing}
+    // Controls in a disabled fieldset's legend stay enabled, so the toggle works while the fields are locked.
+    return html`<fieldset ?disabled=${this.locked} aria-describedby="lock-reason">
+      <legend>
+        <button
+          type="button"
+          part="toggle"
+          aria-expanded=${this.collapsed ? 'false' : 'true'}
+          aria-controls="fields"
+          @click=${this.#toggle}
+        >
+          ${s.toggle}
+        </button>
+      </legend>
+      ${this.locked ? html`<p part="lock-reason" id="lock-reason">${s.lockedReason}</p>` : nothing}
+      ${this.collapsed ? html`<p part="digest">${this.#digest()}</p>` : nothing}
+      <div id="fields" ?hidden=${this.collapsed}>
       ${this.#textField('public-id', 'public_id', s.publicId, options.publicId, idCheck, (publicId) => this.#change({ publicId }))}
       <div class="field">
         <label for="tags">${s.tags}</label>
@@ -111,8 +130,29 @@ export class SignetAdvancedOptions extends LitElement {
             </div>`
           : nothing
       }
+      </div>
     </fieldset>`;
   }
+
+  /** "Public ID: trip · Tags: summer, family · Folder: albums" — what the folded panel still tells. */
+  #digest(): string {
+    const s = this.strings.options;
+    const { options } = this;
+    const parts = [
+      options.publicId && `${s.publicId}: ${options.publicId}`,
+      options.tags.length && `${s.tags}: ${options.tags.join(', ')}`,
+      this.showFolder && options.folder && `${s.folder}: ${options.folder}`,
+      this.showUploadPreset && options.uploadPreset && `${s.uploadPreset}: ${options.uploadPreset}`,
+    ].filter((part): part is string => Boolean(part));
+    return parts.length ? parts.join(' · ') : s.noneSet;
+  }
+
+  #toggle = () => {
+    this.collapsed = !this.collapsed;
+    // Built apart from dispatchEvent: the manifest analyzer reads `dispatchEvent(new X(a))` as an event named `a`.
+    const event = new SignetOptionsToggleEvent(this.collapsed);
+    this.dispatchEvent(event);
+  };
 
   /** A text input checked as it is typed, its rule's message announced beside it. */
   #textField(
@@ -140,7 +180,8 @@ export class SignetAdvancedOptions extends LitElement {
 
   #change(patch: Partial<UploadOptions>): void {
     this.options = { ...this.options, ...patch };
-    this.dispatchEvent(new SignetOptionsInputEvent(this.options));
+    const event = new SignetOptionsInputEvent(this.options);
+    this.dispatchEvent(event);
   }
 
   #addTag(raw: string): void {
@@ -198,5 +239,16 @@ export class SignetOptionsInputEvent extends Event {
   constructor(options: UploadOptions) {
     super(SignetOptionsInputEvent.eventName, { bubbles: true, composed: false });
     this.options = options;
+  }
+}
+
+/** Internal: the person folded or unfolded the panel; the uploader decides (it also folds it while files wait). */
+export class SignetOptionsToggleEvent extends Event {
+  static readonly eventName = 'signet-options-toggle';
+  readonly collapsed: boolean;
+
+  constructor(collapsed: boolean) {
+    super(SignetOptionsToggleEvent.eventName, { bubbles: true, composed: false });
+    this.collapsed = collapsed;
   }
 }

@@ -97,7 +97,8 @@ function fromRemoteFailure(error: unknown): UploadError {
   return new UploadError(code, message, typeof value.status === 'number' ? { status: value.status } : {});
 }
 
-function fromCompanionError(cause: unknown): UploadError {
+/** Companion's answer to a request (a refused link, a provider failure) as our error, by its code or HTTP status. */
+export function fromCompanionError(cause: unknown): UploadError {
   if (cause instanceof UploadError) return cause;
   const value = (cause ?? {}) as { name?: unknown; message?: unknown; statusCode?: unknown; code?: unknown };
   if (value.name === 'AbortError') return new UploadError('ABORTED', 'The upload was cancelled.', { cause });

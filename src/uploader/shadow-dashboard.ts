@@ -10,6 +10,8 @@ import { FOCUSABLE_ELEMENTS } from '@uppy/core/utils';
 import Dashboard from '@uppy/dashboard';
 
 type DashboardInternals = {
+  uppy: Uppy<Meta, Body>;
+  render: (state: unknown) => unknown;
   el: HTMLElement | null;
   getPluginState(): { activeOverlayType: string | null };
   requestCloseModal(): void;
@@ -62,8 +64,20 @@ export class ShadowDashboard<M extends Meta, B extends Body> extends Dashboard<M
         self.superFocus.cancel();
       }
     };
+    // Uppy 6's Dashboard stopped passing `isAllErrored` to its top bar, which then says "Uploading 1 file" over a
+    // failed file (transloadit/uppy#6564, fix proposed in #6566). Removed once the receipt test in
+    // shadow-dashboard.browser.test.ts fails.
+    const render = self.render;
+    self.render = (state) => {
+      const tree = render(state);
+      passAllErrored(tree, self.uppy.getObjectOfFilesPerState().isAllErrored);
+      return tree;
+    };
     const superFocusOnEachUpdate = self.superFocusOnEachUpdate;
+    // Runs after every render (Dashboard's afterUpdate calls it last).
     self.superFocusOnEachUpdate = () => {
+      // The element announces outcomes in one live region of its own; the status bar's "Complete" would be a second.
+      self.el?.querySelector('.uppy-StatusBar-content[role="status"]')?.removeAttribute('role');
       const current = activeElement();
       if (current && trapRoot()?.contains(current)) {
         self.superFocus.cancel();
@@ -72,6 +86,21 @@ export class ShadowDashboard<M extends Meta, B extends Body> extends Dashboard<M
       superFocusOnEachUpdate();
     };
   }
+}
+
+/**
+ * The Dashboard renders its UI by calling the component as a function, so the top bar is a vnode somewhere in the
+ * tree, spread with the Dashboard's own props (as are the panels, which ignore the flag): each such vnode gets it.
+ */
+function passAllErrored(node: unknown, isAllErrored: boolean): void {
+  if (Array.isArray(node)) {
+    for (const child of node) passAllErrored(child, isAllErrored);
+    return;
+  }
+  const props = (node as { props?: Record<string, unknown> } | null)?.props;
+  if (!props || typeof props !== 'object') return;
+  if ('isAllComplete' in props && !('isAllErrored' in props)) props.isAllErrored = isAllErrored;
+  passAllErrored(props.children, isAllErrored);
 }
 
 /**

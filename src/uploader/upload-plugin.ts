@@ -21,7 +21,7 @@ export interface SignetUploadPluginOptions {
   limit: number;
   /** Words for an error, in the page's language (errors with a code the locale knows get its message). */
   localize(error: UploadError): UploadError;
-  /** A chosen file failed the browser-side checks: say so at once, before any upload. */
+  /** A chosen file failed the browser-side checks before its upload began: it leaves the queue with its message. */
   onRefused(file: UppyFile<Meta, Body>, error: UploadError): void;
 }
 
@@ -56,8 +56,8 @@ export class SignetUploadPlugin<M extends Meta, B extends Body> extends BasePlug
     this.#prechecks.set(file.id, check);
     void check.then((error) => {
       const current = error && this.uppy.getFile(file.id);
-      if (!current) return;
-      this.uppy.setFileState(file.id, { error: error.message } as Partial<UppyFile<M, B>>);
+      // Once its upload began, the upload itself reports the refusal (see #uploadOne).
+      if (!current || current.progress.uploadStarted) return;
       this.opts.onRefused(current as UppyFile<Meta, Body>, error);
     });
   };
@@ -67,14 +67,7 @@ export class SignetUploadPlugin<M extends Meta, B extends Body> extends BasePlug
   };
 
   #handleUpload = async (fileIDs: string[]): Promise<void> => {
-    const chosen = this.uppy.getFilesByIds(fileIDs);
-    // Files the browser-side checks refused carry their error and are skipped by Uppy's filter; report them as
-    // failed in this run, so the run's outcome counts every file the person chose.
-    for (const file of chosen) {
-      const refused = file.error ? await this.#prechecks.get(file.id) : undefined;
-      if (refused) this.uppy.emit('upload-error', file, refused);
-    }
-    const files = filterFilesToUpload(chosen);
+    const files = filterFilesToUpload(this.uppy.getFilesByIds(fileIDs));
     this.uppy.emit('upload-start', filterFilesToEmitUploadStarted(files));
     // Parameters are fixed for the whole run before the first request, so counter suffixes follow the added order.
     const queue = files.map((file, i) => ({

@@ -6,9 +6,9 @@ import { checkSigned, type Signer, signatureUrlSigner } from '../backends/signer
 import { UploadError } from '../errors.js';
 import { SignetBatchCancelledEvent } from '../events/batch-cancelled.js';
 import { SignetOptionsChangeEvent } from '../events/options-change.js';
-import { en, type SignetLocale } from '../locales/en.js';
-import type { PresetChoice, SignetOptionsInputEvent } from '../options/advanced-options.js';
-import { checkBatchFolders, folderFor } from '../options/folders.js';
+import { en, type SignetLocale, type SignetStrings, withStrings } from '../locales/en.js';
+import type { PresetChoice, SignetOptionsInputEvent, SignetOptionsToggleEvent } from '../options/advanced-options.js';
+import { folderFor } from '../options/folders.js';
 import {
   type BatchCancelReason,
   checkOptions,
@@ -18,7 +18,10 @@ import {
 } from '../options/options.js';
 import type { SignedParams, UploadParams } from '../protocol/params.js';
 import { parseContext } from '../protocol/rules.js';
+import { describeLimits, tightest } from './limits.js';
 import type { RemoteSource } from './remote-sources.js';
+import { renderResults } from './results.js';
+import { loadServerInfo, offeredSources, type ServerInfo } from './server-info.js';
 import type { UploaderStatus } from './status.js';
 import { styles } from './uploader.styles.js';
 import { UppyController } from './uppy-controller.js';
@@ -37,23 +40,31 @@ const DEFAULTS = {
 
 /**
  * An upload widget: Uppy's Dashboard in a shadow root, uploading every file through a request signed by the page's
- * own server to the Cloudinary Upload API (real Cloudinary or the Signet reference server).
+ * own server to the Cloudinary Upload API (real Cloudinary or the Signet reference server). Every file ends in one
+ * visible state in the results under the drop zone: uploaded, already existed, not accepted (with the reason and what
+ * to do), or failed (with Retry). A Signet server's `/api/config` tells the element which sources it can serve and
+ * its size limit; the drop zone states the accepted types, the size limit and the file count.
  *
  * @summary Upload files with signed requests to a Cloudinary-compatible backend.
  *
  * @event {SignetUploadSuccessEvent} signet-upload-success - A file was stored; `event.response` is the server's JSON.
- * @event {SignetUploadErrorEvent} signet-upload-error - A file failed; `event.error` has a `code` and a `message`.
- * @event {SignetQueueCompleteEvent} signet-queue-complete - Every file of an upload run finished; `event.outcomes`.
+ * @event {SignetUploadExistingEvent} signet-upload-existing - The public ID was taken and the stored asset kept (`response.existing`); this file was not stored. Fired instead of a success unless `existing-as-success`.
+ * @event {SignetUploadErrorEvent} signet-upload-error - A file was refused or failed; `event.error` has a `code` and a `message`; `event.retryable` says whether a retry can succeed.
+ * @event {SignetQueueCompleteEvent} signet-queue-complete - Every file of an upload run finished; `event.outcomes` has one `{status: 'success' | 'existing' | 'refused' | 'failed'}` per file.
  * @event {SignetOptionsChangeEvent} signet-options-change - The person changed an advanced option; `event.options`.
- * @event {SignetBatchCancelledEvent} signet-batch-cancelled - Files were refused before upload; `event.reason`.
+ * @event {SignetBatchCancelledEvent} signet-batch-cancelled - Files were refused before upload (invalid options, or a sub-folder with a bad name); `event.reason`, `event.files`.
  *
  * @slot open-button - Label of the button that opens the modal (`mode="modal"`).
  *
  * @csspart open-button - The button that opens the modal.
  * @csspart dashboard - The element Uppy's Dashboard renders into.
  * @csspart options - The advanced options panel (`show-advanced-options`).
+ * @csspart results - Under the drop zone: a summary line, then one item per file that ended.
+ * @csspart summary - The results' summary line; the element's one polite live region.
+ * @csspart results-list - One `<li data-status="success|existing|refused|failed|held">` per file (or held folder).
+ * @csspart clear-results - The button that clears the results.
  *
- * @cssprop --signet-accent - Colour of the open button.
+ * @cssprop --signet-accent - Colour of the open button and of the buttons in the results.
  * @cssprop --signet-min-height - Minimum height of the dashboard container.
  */
 export class SignetUploader extends LitElement {
@@ -77,8 +88,18 @@ export class SignetUploader extends LitElement {
   /** At most this many files in one run (with `multiple`); 0 for no limit. */
   @property({ attribute: 'max-files', type: Number }) maxFiles = 0;
 
-  /** Largest file accepted, in bytes; 0 for no limit. The server enforces its own limit regardless. */
+  /**
+   * Largest file accepted, in bytes; 0 for no limit. A Signet server's own limit (from its `/api/config`) applies
+   * too, the lower of the two wins, and a larger file is refused before any byte is sent.
+   */
   @property({ attribute: 'max-file-size', type: Number }) maxFileSize = 0;
+
+  /**
+   * Count a file whose public ID was already taken (the server kept its stored asset and answered `existing: true`)
+   * as a success: `signet-upload-success` instead of `signet-upload-existing`, `status: 'success'` in the outcomes.
+   * Off by default, because that file's bytes were not stored.
+   */
+  @property({ type: Boolean, attribute: 'existing-as-success' }) existingAsSuccess = false;
 
   /** Accepted types, as in `<input accept>`: MIME types, `type/*` wildcards and `.ext`, comma-separated. */
   @property() accept = '';
@@ -95,7 +116,10 @@ export class SignetUploader extends LitElement {
   /** Height of the inline dashboard, in pixels. */
   @property({ type: Number }) height: number = DEFAULTS.height;
 
-  /** Where files may come from, in tab order: `local` (device: picker, drop, paste), `url`, `dropbox`. */
+  /**
+   * Where files may come from, in tab order: `local` (device: picker, drop, paste), `url`, `dropbox`. A Signet server
+   * narrows it to what it can serve (`/api/config`): Dropbox shows only where the server has Dropbox keys.
+   */
   @property() sources = 'local';
 
   /** Companion's URL for the remote sources; defaults to `<upload-url>/companion` (the reference server's). */
@@ -200,17 +224,24 @@ export class SignetUploader extends LitElement {
   /** A custom backend; when set, the Cloudinary attributes above are not used. */
   @property({ attribute: false }) backend?: UploadBackend;
 
-  /** Overrides of the English strings (see `locales/en.ts`). */
-  @property({ attribute: false }) strings: Partial<SignetLocale> = {};
+  /** Overrides of the English strings, group by group (see `locales/en.ts`). */
+  @property({ attribute: false }) strings: SignetStrings = {};
 
   readonly #uppy = new UppyController(this);
   #options: UploadOptions = EMPTY_OPTIONS;
   #presetChoices: readonly PresetChoice[] = [];
   #cancelQueued = false;
+  /** What the upload server said about itself; undefined while asking. */
+  #serverInfo: ServerInfo | null | undefined;
+  #serverInfoReady: Promise<unknown> = Promise.resolve();
+  /** The person's own choice to fold or unfold the options panel, until the lock changes again. */
+  #optionsCollapsed: boolean | null = null;
+  #wasLocked = false;
+  #shownResults = 0;
 
   /** Options apply to a batch: they are fixed from the moment files are chosen until they are uploaded or cleared. */
   get locked(): boolean {
-    return this.status === 'ready' || this.status === 'uploading' || this.status === 'error';
+    return this.#uppy.queued > 0;
   }
 
   /** Uppy's instance, once loaded (it loads right after the element first renders). */
@@ -242,28 +273,47 @@ export class SignetUploader extends LitElement {
   }
 
   protected override render(): TemplateResult {
+    const strings = this.#strings;
     return html`${
       this.showAdvancedOptions
         ? html`<signet-advanced-options
             part="options"
             .options=${this.#options}
-            .strings=${this.#strings}
+            .strings=${strings}
             .presets=${this.#presets()}
             .getTags=${this.getTags}
             ?locked=${this.locked}
+            ?collapsed=${this.#optionsCollapsed ?? this.locked}
             ?show-folder=${this.showFolder}
             ?show-upload-preset=${this.showUploadPreset}
             @signet-options-input=${this.#onOptionsInput}
+            @signet-options-toggle=${this.#onOptionsToggle}
           ></signet-advanced-options>`
         : null
     }${
       this.mode === 'modal'
         ? html`<button part="open-button" type="button" @click=${() => this.open()}>
-            <slot name="open-button">${this.#strings.openButton}</slot>
+            <slot name="open-button">${strings.openButton}</slot>
           </button>`
         : null
     }
-      <div part="dashboard" id="dashboard"></div>`;
+      <div part="dashboard" id="dashboard"></div>
+      ${renderResults(this.#uppy.results, strings, {
+        retry: (id) => void this.#uppy.retry(id),
+        fix: (key) => this.#uppy.fix(key),
+        clear: () => this.#uppy.clearResults(),
+        queued: (id) => this.#uppy.isQueued(id),
+      })}`;
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('uploadUrl')) this.#askServer();
+    // The panel folds when files are chosen (so the queue and its Upload button come into view, on a phone too) and
+    // unfolds when they are gone, unless the person folds or unfolds it; their choice holds until the lock changes.
+    if (this.locked !== this.#wasLocked) {
+      this.#wasLocked = this.locked;
+      this.#optionsCollapsed = null;
+    }
   }
 
   protected override updated(changed: PropertyValues<this>): void {
@@ -273,6 +323,41 @@ export class SignetUploader extends LitElement {
     if (rebuild) this.#uppy.restart();
     if ((changed.has('showUploadPreset') || changed.has('getUploadPresets')) && this.showUploadPreset)
       void this.#loadPresets();
+    const shown = this.#uppy.results.length;
+    if (shown > this.#shownResults) this.#reveal('[part="results"]');
+    this.#shownResults = shown;
+    if (changed.has('status') && this.status === 'ready' && changed.get('status') !== 'uploading')
+      this.#reveal('.uppy-StatusBar-actionBtn--upload');
+  }
+
+  /**
+   * Scrolls just enough to bring `selector` into view when it is out of it, as long as the person is looking at the
+   * widget: results appear under the drop zone, and after picking on a phone the Upload button can be below the fold.
+   */
+  #reveal(selector: string): void {
+    requestAnimationFrame(() => {
+      const target = this.renderRoot.querySelector<HTMLElement>(selector);
+      if (!target || (this.mode === 'modal' && this.#uppy.runtime?.dashboard.isModalOpen())) return;
+      const self = this.getBoundingClientRect();
+      const box = target.getBoundingClientRect();
+      const looking = self.bottom > 0 && self.top < innerHeight;
+      if (!looking || (box.top >= 0 && box.bottom <= innerHeight + 1)) return;
+      target.scrollIntoView({ block: box.height > innerHeight ? 'start' : 'nearest' });
+    });
+  }
+
+  /** Asks the upload server what it can serve; a change of sources rebuilds Uppy (remote tabs are plugins). */
+  #askServer(): void {
+    const url = this.uploadUrl;
+    const asked = this.#serverInfo !== undefined || this.#uppy.runtime !== undefined;
+    const before = this.#sources().join(' ');
+    this.#serverInfo = undefined;
+    this.#serverInfoReady = loadServerInfo(url).then((info) => {
+      if (this.uploadUrl !== url) return;
+      this.#serverInfo = info;
+      this.requestUpdate();
+      if (asked && this.#uppy.runtime && before !== this.#sources().join(' ')) this.#uppy.restart();
+    });
   }
 
   /** The locale's words for codes it knows (so server and browser say the same thing, in the page's language). */
@@ -311,21 +396,20 @@ export class SignetUploader extends LitElement {
     this.requestUpdate();
   }
 
-  #cancelBatch(reason: BatchCancelReason, detail: string): void {
+  #cancelBatch(reason: BatchCancelReason, error: UploadError): void {
     this.#cancelQueued = false;
-    const message = `${this.#strings.batchCancelled[reason]} ${detail}`;
-    this.uppy?.info(message, 'error', 8000);
+    const message = `${this.#strings.batchCancelled[reason]} ${error.message}`;
+    this.#uppy.notice('', new UploadError(error.code, message, { cause: error }), `batch-${reason}`);
+    // Built apart from dispatchEvent: the manifest analyzer reads `dispatchEvent(new X(a))` as an event named `a`.
     const event = new SignetBatchCancelledEvent(reason, message);
     this.dispatchEvent(event);
   }
 
-  /** A dropped or picked tree with one bad folder name is refused whole, before any request. */
-  #vetBatch(relativePaths: readonly (string | null)[]): boolean {
-    const check = checkBatchFolders(this.#options.folder, relativePaths);
-    if (check.ok) return true;
-    this.#cancelBatch('INVALID_FOLDER_NAME', check.error.message);
-    return false;
-  }
+  #onOptionsToggle = (event: SignetOptionsToggleEvent) => {
+    event.stopPropagation();
+    this.#optionsCollapsed = event.collapsed;
+    this.requestUpdate();
+  };
 
   /** @internal Whether files may join the queue (or start uploading) under the options in force. */
   admit(count: number): boolean {
@@ -334,7 +418,7 @@ export class SignetUploader extends LitElement {
     // Uppy asks once per file; a batch gets one event.
     if (!this.#cancelQueued) {
       this.#cancelQueued = true;
-      queueMicrotask(() => this.#cancelBatch(check.reason, check.error.message));
+      queueMicrotask(() => this.#cancelBatch(check.reason, check.error));
     }
     return false;
   }
@@ -343,11 +427,16 @@ export class SignetUploader extends LitElement {
   runtimeOptions(): Omit<RuntimeOptions, 'root'> | null {
     const target = this.renderRoot.querySelector<HTMLElement>('#dashboard');
     if (!target) return null;
+    const strings = this.#strings;
     return {
       target,
       inline: this.mode !== 'modal',
       height: this.height,
       restrictions: this.restrictions(),
+      strings: {
+        core: { companionError: strings.remote.connectionFailed },
+        url: { failedToFetch: strings.remote.importFailed, enterCorrectUrl: strings.remote.malformedUrl },
+      },
       localFiles: this.#sources().includes('local'),
       remoteSources: this.#sources().filter((s): s is RemoteSource => s === 'url' || s === 'dropbox'),
       companionUrl: this.companionUrl || `${this.uploadUrl.replace(/\/+$/, '')}/companion`,
@@ -357,7 +446,6 @@ export class SignetUploader extends LitElement {
         const folder = folderFor(this.#options.folder, relativePathOf(file));
         return folder ? { ...params, folder } : params;
       },
-      vetBatch: (files) => this.#vetBatch(files.map(relativePathOf)),
       folderSelect: this.allowFolderSelect,
       ...(this.backendKind === 's3'
         ? {
@@ -372,7 +460,8 @@ export class SignetUploader extends LitElement {
         : {}),
       admit: (count) => this.admit(count),
       localize: (error) => this.#localize(error),
-      onRefused: (file, error) => this.uppy?.info(`${file.name}: ${error.message}`, 'error', 10_000),
+      onRefused: (file, error) => this.#uppy.refuseBeforeUpload(file, error),
+      onImportRefused: (subject, error) => this.#uppy.notice(subject, error, `link-${subject}`, true),
     };
   }
 
@@ -382,19 +471,35 @@ export class SignetUploader extends LitElement {
       .split(',')
       .map((t) => t.trim())
       .filter(Boolean);
-    return {
+    const limits = {
       maxNumberOfFiles: this.multiple ? this.maxFiles || null : 1,
-      maxFileSize: this.maxFileSize || null,
+      maxFileSize: tightest(this.maxFileSize, this.#serverInfo?.maxFileSize),
       allowedFileTypes: types.length ? types : null,
     };
+    return { ...limits, note: this.#strings.dashboardNote || describeLimits(limits, this.#strings.limits) };
+  }
+
+  /** @internal Settles once the upload server has said what it can serve (or could not say). */
+  get serverInfoReady(): Promise<unknown> {
+    return this.#serverInfoReady;
+  }
+
+  /** @internal */
+  get locale(): SignetLocale {
+    return this.#strings;
+  }
+
+  /** @internal */
+  get baseFolder(): string {
+    return this.#options.folder;
   }
 
   #sources(): string[] {
-    return this.sources.split(/[\s,]+/).filter(Boolean);
+    return offeredSources(this.sources.split(/[\s,]+/).filter(Boolean), this.#serverInfo?.sources ?? null);
   }
 
   get #strings(): SignetLocale {
-    return { ...en, ...this.strings, errors: { ...en.errors, ...this.strings.errors } };
+    return withStrings(en, this.strings);
   }
 
   #defaultBackend(): UploadBackend {

@@ -17,6 +17,14 @@ export interface RuntimeRestrictions {
   maxNumberOfFiles: number | null;
   maxFileSize: number | null;
   allowedFileTypes: string[] | null;
+  /** What the drop zone says it accepts (types, size, count). */
+  note: string;
+}
+
+/** Uppy's own strings we replace with ours (see locales/en.ts): no product names, our advice. */
+export interface RuntimeStrings {
+  core: Record<string, string>;
+  url: Record<string, string>;
 }
 
 export interface RuntimeOptions {
@@ -25,6 +33,7 @@ export interface RuntimeOptions {
   inline: boolean;
   height: number;
   restrictions: RuntimeRestrictions;
+  strings: RuntimeStrings;
   /** Whether the person may pick, drop and paste files from their device. */
   localFiles: boolean;
   /** Sources besides the local device, in tab order; loaded only when listed. */
@@ -33,11 +42,12 @@ export interface RuntimeOptions {
   getBackend(): UploadBackend;
   getParams(file: UppyFile<Meta, Body>, index: number, count: number): UploadParams;
   localize(error: UploadError): UploadError;
+  /** A chosen file failed the browser-side checks before its upload: it leaves the queue, its message stays. */
   onRefused(file: UppyFile<Meta, Body>, error: UploadError): void;
+  /** A link (or a provider's file) the server refused to import, in our words; nothing joined the queue. */
+  onImportRefused(subject: string, error: UploadError): void;
   /** Called before files join the queue and before a run starts; false refuses them. */
   admit(count: number): boolean;
-  /** Called with each batch of added files; false removes the whole batch (e.g. a bad folder name in a tree). */
-  vetBatch(files: readonly UppyFile<Meta, Body>[]): boolean;
   /** Offer a folder picker besides the file picker. */
   folderSelect: boolean;
   /** Direct-to-S3 uploads through a Signet server instead of the Upload API (loaded only when set). */
@@ -67,6 +77,10 @@ export function uppyStyleSheet(): CSSStyleSheet {
   return sheet;
 }
 
+function uppyRestrictions({ note: _note, ...restrictions }: RuntimeRestrictions) {
+  return restrictions;
+}
+
 export async function createRuntime(options: RuntimeOptions): Promise<UppyRuntime> {
   const { root } = options;
   if (!root.adoptedStyleSheets.includes(uppyStyleSheet()))
@@ -74,7 +88,8 @@ export async function createRuntime(options: RuntimeOptions): Promise<UppyRuntim
   const unbridge = bridgeExternalForms(root);
   const uppy: Uppy<Meta, Body> = new Uppy<Meta, Body>({
     autoProceed: false,
-    restrictions: options.restrictions,
+    restrictions: uppyRestrictions(options.restrictions),
+    locale: { strings: options.strings.core, pluralize: (n: number) => (n === 1 ? 0 : 1) },
     onBeforeFileAdded: (): boolean => options.admit(uppy.getFiles().length + 1),
     onBeforeUpload: (files): boolean => options.admit(Object.keys(files).length),
   });
@@ -87,12 +102,12 @@ export async function createRuntime(options: RuntimeOptions): Promise<UppyRuntim
     // Uppy's scroll lock is a class on <body> styled by CSS that lives in our shadow root, so it cannot apply.
     disablePageScrollWhenModalOpen: false,
     closeModalOnClickOutside: true,
+    // Its toasts fade after seconds and repeat each message in two alerts; outcomes go to the element's results.
+    disableInformer: true,
+    note: options.restrictions.note || null,
     disableLocalFiles: !options.localFiles,
     // The seed: "choose files" selects files only; folders come by drag and drop, or by an opt-in picker.
     fileManagerSelectionType: options.folderSelect ? 'both' : 'files',
-  });
-  uppy.on('files-added', (files) => {
-    if (!options.vetBatch(files)) uppy.removeFiles(files.map((f) => f.id));
   });
   if (options.s3) {
     // The browser sends the bytes to the bucket; the server presigns every request and registers the file.
@@ -109,13 +124,20 @@ export async function createRuntime(options: RuntimeOptions): Promise<UppyRuntim
   }
   if (options.remoteSources.length) {
     const { installRemoteSources } = await import('./remote-sources.js');
-    await installRemoteSources(uppy, root, options.remoteSources, options.companionUrl);
+    await installRemoteSources(uppy, root, options.remoteSources, {
+      companionUrl: options.companionUrl,
+      strings: options.strings.url,
+      onImportRefused: (subject, error) => options.onImportRefused(subject, options.localize(error)),
+    });
   }
   const dashboard = uppy.getPlugin('Dashboard') as unknown as ShadowDashboard<Meta, Body>;
   return {
     uppy,
     dashboard,
-    setRestrictions: (restrictions) => uppy.setOptions({ restrictions }),
+    setRestrictions: (restrictions) => {
+      uppy.setOptions({ restrictions: uppyRestrictions(restrictions) });
+      dashboard.setOptions({ note: restrictions.note || null });
+    },
     destroy: () => {
       uppy.destroy();
       unbridge();

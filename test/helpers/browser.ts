@@ -96,3 +96,71 @@ export async function pressUpload(el: SignetUploader): Promise<void> {
   await expect.poll(() => uploadButton(el)).not.toBeNull();
   uploadButton(el)?.click();
 }
+
+export interface ResultItem {
+  status: string;
+  state: string;
+  name: string;
+  /** Everything the item says, whitespace collapsed. */
+  text: string;
+  /** The labels of its buttons (Retry, a folder fix). */
+  buttons: string[];
+}
+
+/** The results under the drop zone, as a person reads them. */
+export function results(el: SignetUploader): ResultItem[] {
+  const items = el.shadowRoot?.querySelectorAll<HTMLElement>('[part="results-list"] > li') ?? [];
+  const text = (node: Element | null) => (node?.textContent ?? '').replace(/\s+/g, ' ').trim();
+  return [...items].map((li) => ({
+    status: li.dataset.status ?? '',
+    state: text(li.querySelector('.state')),
+    name: text(li.querySelector('.name')),
+    text: text(li),
+    buttons: [...li.querySelectorAll('button')].map((b) => text(b)),
+  }));
+}
+
+export function summaryText(el: SignetUploader): string {
+  return el.shadowRoot?.querySelector('[part="summary"]')?.textContent?.trim() ?? '';
+}
+
+/** Whether the whole box of `node` is inside the viewport (nothing below the fold, nothing scrolled away). */
+export function inViewport(node: Element | null | undefined): boolean {
+  if (!node) return false;
+  const box = node.getBoundingClientRect();
+  // Within a pixel: layout places boxes at fractions of one.
+  return (
+    box.height > 0 && box.top >= -1 && box.bottom <= innerHeight + 1 && box.left >= -1 && box.right <= innerWidth + 1
+  );
+}
+
+/** The result item of a file (or folder), by the name it shows. */
+export function resultNode(el: SignetUploader, name: string): HTMLElement | undefined {
+  const items = el.shadowRoot?.querySelectorAll<HTMLElement>('[part="results-list"] > li') ?? [];
+  return [...items].find((li) => li.querySelector('.name')?.textContent?.trim() === name);
+}
+
+/** A small real PNG, drawn by the browser. */
+export async function pngBytes(width = 20, height = 10): Promise<Uint8Array<ArrayBuffer>> {
+  const canvas = new OffscreenCanvas(width, height);
+  const context = canvas.getContext('2d');
+  if (!context) throw new Error('no 2d context');
+  context.fillStyle = '#3a7';
+  context.fillRect(0, 0, width, height);
+  return new Uint8Array(await (await canvas.convertToBlob({ type: 'image/png' })).arrayBuffer());
+}
+
+/** Files as a directory picker or a dropped tree hands them to the Dashboard: with their relative paths. */
+export function tree(paths: string[]): File[] {
+  return paths.map((path, i) => {
+    const file = new File([`file ${i} ${path}`], path.split('/').at(-1) as string, { type: 'text/plain' });
+    Object.defineProperty(file, 'webkitRelativePath', { value: path });
+    return file;
+  });
+}
+
+/** Adds files the way the Dashboard does for a dropped folder (it reads each file's relative path). */
+export function addTree(el: SignetUploader, files: File[]): void {
+  const dashboard = el.uppy?.getPlugin('Dashboard') as unknown as { addFiles(files: File[]): void };
+  dashboard.addFiles(files);
+}

@@ -75,6 +75,27 @@ describe.each(variants)('$name in a shadow root', ({ DashboardClass, fixed }) =>
   });
 });
 
+describe.each(variants)('$name after a failed upload', ({ DashboardClass, fixed }) => {
+  // transloadit/uppy#6564: the receipt for the heading patch. When the stock control starts to say "Error", upstream
+  // fixed it and the patch in shadow-dashboard.ts can go.
+  test(fixed ? 'the heading says the upload failed' : 'the heading still says "Uploading 1 file"', async () => {
+    const { target, host, before } = shadowHost();
+    const uppy = new Uppy();
+    uppy.use(DashboardClass, { target, inline: true });
+    cleanups.push(() => {
+      uppy.destroy();
+      host.remove();
+      before.remove();
+    });
+    const id = uppy.addFile({ name: 'a.bin', data: new Blob(['a']) });
+    const file = uppy.getFile(id);
+    uppy.emit('upload-start', [file]);
+    uppy.emit('upload-error', uppy.getFile(id), new Error('refused'));
+    const heading = () => target.querySelector('.uppy-DashboardContent-title')?.textContent;
+    await expect.poll(heading).toBe(fixed ? 'Error' : 'Uploading 1 file');
+  });
+});
+
 describe.each([
   { name: 'with bridgeExternalForms', bridged: true },
   { name: 'without it (control)', bridged: false },

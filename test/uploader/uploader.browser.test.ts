@@ -8,6 +8,7 @@ import {
   mount,
   next,
   pressUpload,
+  results,
   server,
   sha256,
   signWithServer,
@@ -39,7 +40,7 @@ describe('<signet-uploader> uploading to the reference server', () => {
     expect(event.response.secure_url).toContain(`/${server().cloudName}/raw/upload/v${event.response.version}/`);
     expect(await sha256(await deliveredBytes(event.response.secure_url))).toBe(await sha256(data));
     const done = await complete;
-    expect([done.successful, done.failed]).toEqual([1, 0]);
+    expect([done.successful, done.existing, done.refused, done.failed]).toEqual([1, 0, 0, 0]);
     expect(done.outcomes[0]).toMatchObject({ status: 'success', response: { public_id: event.response.public_id } });
     await expect.poll(() => el.getAttribute('status')).toBe('complete');
     expect(statuses).toContain('uploading');
@@ -88,12 +89,11 @@ describe('<signet-uploader> uploading to the reference server', () => {
     expect(file.name).toBe('tampered.bin');
     expect(error.code).toBe('SIGNATURE_INVALID');
     expect(error.status).toBe(401);
-    expect((await complete).failed).toBe(1);
+    expect((await complete).refused).toBe(1);
     await expect.poll(() => el.getAttribute('status')).toBe('error');
-    // The message reaches the person: Uppy's informer shows it in the dashboard.
-    await expect
-      .poll(() => el.shadowRoot?.querySelector('.uppy-Informer')?.textContent ?? '')
-      .toContain('tampered.bin');
+    // The message reaches the person, in the results under the drop zone.
+    await expect.poll(() => results(el)[0]?.name).toBe('tampered.bin');
+    expect(results(el)[0]?.text).toContain('SIGNATURE_INVALID');
     expect((await listAssets()).length).toBe(before);
     expect(await commands.tempFileCount(server().dataDir)).toBe(0);
   });

@@ -1,0 +1,107 @@
+/**
+ * The limits a person meets, in words: what the drop zone says it accepts (types, size, count), and why a file was
+ * not added. Pure; the words come from the locale.
+ */
+import { UploadError } from '../errors.js';
+import { fill, type SignetLocale } from '../locales/en.js';
+
+export interface Limits {
+  /** `<input accept>` entries: MIME types, `type/*` wildcards, `.ext`; null for any. */
+  allowedFileTypes: readonly string[] | null;
+  maxFileSize: number | null;
+  maxNumberOfFiles: number | null;
+}
+
+/** The smallest of the limits that are set (0 and null mean none); null when none is. */
+export function tightest(...limits: (number | null | undefined)[]): number | null {
+  const set = limits.filter((n): n is number => typeof n === 'number' && n > 0);
+  return set.length ? Math.min(...set) : null;
+}
+
+/** "Accepted: images, PDF · Up to 50 kB each · Up to 5 files". */
+export function describeLimits(limits: Limits, strings: SignetLocale['limits']): string {
+  const parts = [
+    limits.allowedFileTypes?.length
+      ? fill(strings.types, { types: describeTypes(limits.allowedFileTypes, strings) })
+      : strings.anyType,
+  ];
+  if (limits.maxFileSize) parts.push(fill(strings.size, { size: formatBytes(limits.maxFileSize) }));
+  if (limits.maxNumberOfFiles === 1) parts.push(strings.oneFile);
+  else if (limits.maxNumberOfFiles) parts.push(fill(strings.files, { count: limits.maxNumberOfFiles }));
+  return parts.join(' · ');
+}
+
+/** `image/*` → "images", `.pdf` or `application/pdf` → "PDF", `image/png` → "PNG". */
+export function describeTypes(types: readonly string[], strings: SignetLocale['limits']): string {
+  const families: Record<string, string> = {
+    image: strings.image,
+    video: strings.video,
+    audio: strings.audio,
+    text: strings.text,
+  };
+  const words = types.map((type) => {
+    const wildcard = /^([a-z]+)\/\*$/i.exec(type);
+    if (wildcard) return families[wildcard[1]?.toLowerCase() ?? ''] ?? type;
+    if (type.startsWith('.')) return type.slice(1).toUpperCase();
+    const subtype = type.split('/')[1] ?? type;
+    return subtype.replace(/^x-/, '').toUpperCase();
+  });
+  return [...new Set(words)].join(', ');
+}
+
+/** Decimal units, as the server counts (50000 → "50 kB", 52428800 → "52.4 MB"). */
+export function formatBytes(bytes: number): string {
+  const units = ['byte', 'kilobyte', 'megabyte', 'gigabyte', 'terabyte'] as const;
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit++;
+  }
+  return new Intl.NumberFormat('en', {
+    style: 'unit',
+    unit: units[unit],
+    unitDisplay: unit === 0 ? 'long' : 'short',
+    maximumFractionDigits: value < 10 && unit > 0 ? 1 : 0,
+  }).format(unit === 0 ? value : Math.floor(value * 10) / 10);
+}
+
+/** Whether a file passes an `accept` list, the way `<input accept>` and Uppy read it (type, wildcard or extension). */
+export function typeAllowed(file: { name?: string; type?: string }, allowed: readonly string[] | null): boolean {
+  if (!allowed?.length) return true;
+  const type = (file.type ?? '').toLowerCase();
+  const name = (file.name ?? '').toLowerCase();
+  return allowed.some((entry) => {
+    const rule = entry.toLowerCase();
+    if (rule.startsWith('.')) return name.endsWith(rule);
+    if (rule.endsWith('/*')) return type.startsWith(rule.slice(0, -1));
+    return type === rule;
+  });
+}
+
+/**
+ * Why Uppy's restrictions kept a file out of the queue, in our words: too large, a type not accepted, one file too
+ * many, or already in the list. `queued` is how many files the queue holds.
+ */
+export function restrictionError(
+  file: { name?: string; type?: string; size?: number | null },
+  limits: Limits,
+  queued: number,
+  strings: SignetLocale,
+): UploadError {
+  const words = strings.restrictions;
+  if (!typeAllowed(file, limits.allowedFileTypes))
+    return new UploadError(
+      'TYPE_NOT_ALLOWED',
+      fill(words.TYPE_NOT_ALLOWED, { types: describeTypes(limits.allowedFileTypes ?? [], strings.limits) }),
+    );
+  if (limits.maxFileSize && (file.size ?? 0) > limits.maxFileSize)
+    return new UploadError('FILE_TOO_LARGE', fill(words.FILE_TOO_LARGE, { size: formatBytes(limits.maxFileSize) }));
+  if (limits.maxNumberOfFiles && queued >= limits.maxNumberOfFiles) return tooMany(limits.maxNumberOfFiles, strings);
+  return new UploadError('RESTRICTED', words.DUPLICATE);
+}
+
+export function tooMany(max: number, strings: SignetLocale): UploadError {
+  const words = strings.restrictions;
+  return new UploadError('RESTRICTED', max === 1 ? words.MAX_ONE : fill(words.MAX_EXCEEDED, { count: max }));
+}
