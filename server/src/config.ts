@@ -11,6 +11,12 @@ import { type PresetDefinition, parsePreset } from './presets/definition.js';
 export interface AuthUser {
   id: string;
   role: 'admin' | 'contributor';
+  /**
+   * How the caller was identified: `token` for a header a browser never sends on its own (a bearer token), which
+   * needs no CSRF check; `ambient` (the default for an `authenticate` hook) for a cookie or anything a browser may
+   * attach to another site's request, held to the same-origin check on requests that change something.
+   */
+  credential?: 'token' | 'ambient';
 }
 
 export interface ServerConfig {
@@ -29,8 +35,12 @@ export interface ServerConfig {
     windowSeconds: number;
     /** Tolerated clock skew for timestamps in the future. */
     futureSkewSeconds: number;
-    /** Refuse a signature used a second time (the official SDKs never reuse one on purpose). */
-    replayProtection: boolean;
+    /**
+     * Signatures the signing endpoint issued may be used as often as it issued them (true, the default); `"strict"`
+     * also limits signatures made with the API secret (the official SDKs) to one use, which Cloudinary does not;
+     * false counts nothing. See pipeline/authorize.ts.
+     */
+    replayProtection: boolean | 'strict';
   };
   limits: {
     maxFileSize: number;
@@ -274,6 +284,8 @@ function validate(config: ServerConfig): ServerConfig {
   if (!Number.isInteger(config.server.port) || config.server.port < 0 || config.server.port > 65535)
     throw new Error('Config server.port must be a port number.');
   if (!Array.isArray(config.cors.origins)) throw new Error('Config cors.origins must be a list of origins.');
+  if (![true, false, 'strict'].includes(config.signing.replayProtection))
+    throw new Error('Config signing.replayProtection must be true, false or "strict".');
   validatePresets(config);
   validateBackends(config);
   validateContentPolicy(config);

@@ -6,7 +6,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Catalog } from './catalog/catalog.js';
 import type { AuthUser, ServerConfig } from './config.js';
 import type { Credentials } from './credentials.js';
-import type { ChunkSessions } from './ingest/chunks.js';
+import type { ChunkSessions } from './pipeline/sessions.js';
 import type { Store } from './stores/store.js';
 
 export interface ServerPaths {

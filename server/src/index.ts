@@ -2,8 +2,9 @@
  * Signet's reference server (`signet-upload/server`): Cloudinary's Upload API, a signing endpoint for pages,
  * delivery of the stored bytes, and the demo's static files, on plain `node:http`.
  *
- * Data flow, one module each: sign (`signing.ts`, `routes/sign.ts`) → receive and verify (`ingest/`) → store
- * (`stores/`) → catalogue (`catalog/`) → deliver (`routes/delivery.ts`).
+ * Data flow, one module each: sign (`signing.ts`, `routes/sign.ts`) → authorize before a byte is stored
+ * (`pipeline/authorize.ts`) → store (`stores/`) → validate (`validate/`) → catalogue (`catalog/`) → deliver
+ * (`routes/delivery.ts`). HTTP is Express 5 (`http/app.ts`): cross-cutting concerns are middleware, applied once.
  */
 import { mkdir } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
@@ -17,24 +18,12 @@ import type { Resolver } from './companion/ssrf-guard.js';
 import { type AuthUser, type DeepPartial, loadConfig, type ServerConfig } from './config.js';
 import type { ServerContext, ServerPaths } from './context.js';
 import { CREDENTIALS_FILE, type Credentials, loadCredentials } from './credentials.js';
-import { ChunkSessions } from './ingest/chunks.js';
+import { ChunkSessions } from './pipeline/sessions.js';
 import { seedPresets } from './presets/store.js';
-import { createRouter, type Route } from './router.js';
-import { adminAssetsRoute, adminModerationRoute } from './routes/admin-assets.js';
-import { adminPresetRoute, adminPresetsRoute } from './routes/admin-presets.js';
-import { adminGrantsRoute, adminUserRoute, adminUsersRoute } from './routes/admin-users.js';
-import { apiConfigRoute } from './routes/api-config.js';
-import { assetsRoute } from './routes/assets.js';
+import { tokenUser } from './http/caller.js';
+import { createApp } from './http/app.js';
 import { companionHost } from './routes/companion.js';
-import { deliveryRoute } from './routes/delivery.js';
-import { foldersRoute } from './routes/folders.js';
-import { meRoute } from './routes/me.js';
-import { s3CompleteRoute } from './routes/s3-complete.js';
-import { s3SignRoute } from './routes/s3-sign.js';
-import { s3StartRoute } from './routes/s3-start.js';
-import { presetChoicesRoute, signRoute } from './routes/sign.js';
-import { DEMO_COOKIE, staticRoute } from './routes/static.js';
-import { uploadRoute } from './routes/upload.js';
+import { DEMO_COOKIE } from './routes/static.js';
 import { DiskStore } from './stores/disk.js';
 import type { Store } from './stores/store.js';
 import { sweep, sweepIntervalMs } from './sweep.js';
@@ -147,7 +136,7 @@ export async function startServer(options: StartOptions = {}): Promise<SignetSer
     // Whoever the token or hook names, the catalogue has the last word: a deleted user is nobody, a demoted one
     // no longer an admin, from the next request on.
     authenticate: async (req) => {
-      const identity = options.authenticate ? await options.authenticate(req) : tokenUser(req, users);
+      const identity = options.authenticate ? await options.authenticate(req) : tokenUser(req, users, DEMO_COOKIE);
       return identity && liveIdentity(catalog.users, identity);
     },
     log,
@@ -163,38 +152,21 @@ export async function startServer(options: StartOptions = {}): Promise<SignetSer
     await sweep(ctx);
     await seedPresets(catalog.presets, credentials.cloud_name, config);
     await seedUsers(catalog.users, users);
-    const routes: Route[] = [
-      signRoute(ctx),
-      presetChoicesRoute(ctx),
-      adminPresetsRoute(ctx),
-      adminPresetRoute(ctx),
-      adminAssetsRoute(ctx),
-      adminModerationRoute(ctx),
-      adminUsersRoute(ctx),
-      adminUserRoute(ctx),
-      adminGrantsRoute(ctx),
-      apiConfigRoute(ctx),
-      meRoute(ctx),
-      foldersRoute(ctx),
-      assetsRoute(ctx),
-      uploadRoute(ctx),
-      deliveryRoute(ctx),
-    ];
     companion = companionHost(ctx, {
       env: options.env ?? process.env,
       testMode: options.testMode,
       resolveHost: options.resolveHost,
     });
-    if (companion) routes.push(companion.route);
+    let direct: import('./s3/direct.js').DirectUploads | null = null;
     if (s3) {
       const { DirectUploads } = await import('./s3/direct.js');
       const uploads = new DirectUploads(ctx, s3, config.storage.s3);
-      routes.push(s3StartRoute(ctx, uploads), s3SignRoute(ctx, uploads), s3CompleteRoute(ctx, uploads));
+      direct = uploads;
       housekeeping.push(() => uploads.sweep());
     }
     for (const task of housekeeping) await task();
-    if (config.server.staticDir) routes.push(staticRoute(ctx, config.server.staticDir));
-    server = createServer(createRouter(routes, log));
+    const app = createApp(ctx, { companion, direct, staticDir: config.server.staticDir });
+    server = createServer(app);
     companion?.attach(server);
     // Headers must come quickly; bodies may take as long as a large upload needs while bytes keep flowing.
     server.headersTimeout = 30_000;
@@ -259,21 +231,6 @@ async function preparePaths(dataDir: string): Promise<ServerPaths> {
   for (const dir of [paths.dataDir, paths.tmpDir, paths.chunksDir, paths.storeDir])
     await mkdir(dir, { recursive: true, mode: 0o700 });
   return paths;
-}
-
-/** The default authentication: `Authorization: Bearer <token>`, else the demo page's cookie. */
-function tokenUser(req: IncomingMessage, users: Readonly<Record<string, AuthUser>>): AuthUser | null {
-  const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
-  const token = bearer ?? cookie(req, DEMO_COOKIE);
-  return token !== undefined && Object.hasOwn(users, token) ? (users[token] ?? null) : null;
-}
-
-function cookie(req: IncomingMessage, name: string): string | undefined {
-  for (const pair of (req.headers.cookie ?? '').split(';')) {
-    const [key, ...value] = pair.split('=');
-    if (key?.trim() === name) return value.join('=').trim();
-  }
-  return undefined;
 }
 
 function listen(server: Server, port: number, host: string): Promise<void> {

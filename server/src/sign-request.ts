@@ -4,7 +4,7 @@
  */
 import { checkFolder, checkPublicId, checkTags, parseTags, SIGNABLE_PARAMS, UploadError } from 'signet-upload/protocol';
 import type { ServerConfig } from './config.js';
-import { contextOf, parseBoolean } from './ingest/params.js';
+import { contextOf, parseBoolean } from './pipeline/request.js';
 import { checkTimestamp } from './signing.js';
 
 const SIGNABLE: ReadonlySet<string> = new Set(SIGNABLE_PARAMS);

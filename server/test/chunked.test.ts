@@ -101,14 +101,14 @@ describe('a chunked upload', () => {
     expect(last.body.etag).toBe(md5(DATA));
   });
 
-  test('refuses the first chunk’s signature for a second upload (409 SIGNATURE_REPLAYED)', async () => {
-    const server = await startTestServer();
+  test('with strict replay protection, refuses the first chunk’s signature for a second upload (SIGNATURE_REPLAYED)', async () => {
+    const server = await startTestServer({ config: { signing: { replayProtection: 'strict' } } });
     const fields = signed(server, {});
     expect((await sendChunk(server, fields, 'bytes 0-99/300', DATA.subarray(0, 100), 'upload-aaaaaa')).status).toBe(
       200,
     );
     const other = await sendChunk(server, fields, 'bytes 0-99/300', DATA.subarray(0, 100), 'upload-bbbbbb');
-    expectError(other, 409, 'SIGNATURE_REPLAYED');
+    expectError(other, 400, 'SIGNATURE_REPLAYED');
   });
 });
 
@@ -210,14 +210,15 @@ describe('a bad later chunk → refused with nothing appended; the session is sw
     const state = await dataState(server);
     expect({ rows: state.rows, storeKeys: state.storeKeys }).toEqual({ rows: [], storeKeys: [] });
 
-    // Abandoned now: a restart after the TTL sweeps it, and a late chunk learns it expired.
+    // Abandoned now: a restart after the TTL sweeps it, and a late chunk (signed anew: the first signature's window
+    // is over too) learns it expired.
     await server.close();
     const later = await clockServer({ dataDir, start: clock.now + 3601 * 1000 });
     expect(await sessionFiles(later.server)).toEqual([]);
     await expectNothingStoredBut(later.server, ['.expired']);
     expectError(
-      await sendChunk(later.server, fields, 'bytes 100-199/300', DATA.subarray(100, 200)),
-      410,
+      await sendChunk(later.server, later.sign({ public_id: 'x' }), 'bytes 100-199/300', DATA.subarray(100, 200)),
+      400,
       'UPLOAD_EXPIRED',
     );
   });
@@ -234,28 +235,28 @@ describe('a bad later chunk → refused with nothing appended; the session is sw
 });
 
 describe('expiry and size', () => {
-  test('a chunk for a session idle longer than the TTL → 410 UPLOAD_EXPIRED and the session is gone', async () => {
+  test('a chunk for a session idle longer than the TTL → UPLOAD_EXPIRED (400 for the SDKs) and the session is gone', async () => {
     const { server, clock, sign } = await clockServer({ ttl: 60 });
     const fields = sign();
     await sendChunk(server, fields, 'bytes 0-99/300', DATA.subarray(0, 100));
     clock.now += 61_000;
-    expectError(await sendChunk(server, fields, 'bytes 100-199/300', DATA.subarray(100, 200)), 410, 'UPLOAD_EXPIRED');
+    expectError(await sendChunk(server, fields, 'bytes 100-199/300', DATA.subarray(100, 200)), 400, 'UPLOAD_EXPIRED');
     expect(await sessionFiles(server)).toEqual([]);
     await expectNothingStoredBut(server, ['.expired']);
   });
 
-  test('a total over the size limit → 413 FILE_TOO_LARGE before any byte is kept', async () => {
+  test('a total over the size limit → FILE_TOO_LARGE before any byte is kept', async () => {
     const server = await startTestServer({ config: { limits: { maxFileSize: 250 } } });
     const response = await sendChunk(server, signed(server, {}), 'bytes 0-99/300', DATA.subarray(0, 100));
-    expectError(response, 413, 'FILE_TOO_LARGE');
+    expectError(response, 400, 'FILE_TOO_LARGE');
     await expectNothingStored(server);
   });
 
-  test('an unknown total that grows over the limit → 413 and the session is discarded', async () => {
+  test('an unknown total that grows over the limit → FILE_TOO_LARGE and the session is discarded', async () => {
     const server = await startTestServer({ config: { limits: { maxFileSize: 250 } } });
     const fields = signed(server, {});
     expect((await sendChunk(server, fields, 'bytes 0-199/-1', DATA.subarray(0, 200))).status).toBe(200);
-    expectError(await sendChunk(server, fields, 'bytes 200-299/-1', DATA.subarray(200)), 413, 'FILE_TOO_LARGE');
+    expectError(await sendChunk(server, fields, 'bytes 200-299/-1', DATA.subarray(200)), 400, 'FILE_TOO_LARGE');
     await expectNothingStored(server);
   });
 });

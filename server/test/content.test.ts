@@ -136,19 +136,18 @@ describe.each(ALL)('refusals over the %s path leave nothing stored', (transport)
     ['PHP named a.php.jpg', PHP, 'a.php.jpg'],
     ['HTML named a.jpg. (Windows drops the dot)', HTML, 'a.jpg.'],
     ['plain text named report.pdf', PLAIN, 'report.pdf'],
-    ['a PNG named photo.jpg', png, 'photo.jpg'],
     ['an SVG with onload named logo.png', SVG_ONLOAD, 'logo.png'],
     ['a PNG named with a right-to-left override to look like .png (photo‮gnp.exe)', png, 'photo\u202egnp.exe'],
   ])('%s → 415 TYPE_MISMATCH', async (_name, data, name) => {
     const server = await contentServer();
-    expect(code(await send(server, { data, name }))).toEqual({ status: 415, code: 'TYPE_MISMATCH' });
+    expect(code(await send(server, { data, name }))).toEqual({ status: 400, code: 'TYPE_MISMATCH' });
     await expectNothingStored(server);
   });
 
   test('PHP named a.php<NUL>.jpg → 415 TYPE_MISMATCH (percent-encoded); a raw NUL in the part header → 400', async () => {
     const server = await contentServer();
     const encoded = await send(server, { data: PHP, name: 'a.php\u0000.jpg', encodeName: true });
-    expect(code(encoded)).toEqual({ status: 415, code: 'TYPE_MISMATCH' });
+    expect(code(encoded)).toEqual({ status: 400, code: 'TYPE_MISMATCH' });
     // busboy refuses a control byte in a part's headers outright.
     expect(code(await send(server, { data: PHP, name: 'a.php\u0000.jpg' }))).toEqual({
       status: 400,
@@ -169,7 +168,7 @@ describe.each(ALL)('refusals over the %s path leave nothing stored', (transport)
     ['an ELF executable named tool', elf(), 'tool'],
   ])('active content: %s → 415 TYPE_NOT_ALLOWED', async (_name, data, name) => {
     const server = await contentServer();
-    expect(code(await send(server, { data, name }))).toEqual({ status: 415, code: 'TYPE_NOT_ALLOWED' });
+    expect(code(await send(server, { data, name }))).toEqual({ status: 400, code: 'TYPE_NOT_ALLOWED' });
     await expectNothingStored(server);
   });
 
@@ -178,7 +177,7 @@ describe.each(ALL)('refusals over the %s path leave nothing stored', (transport)
     const flood = floodPng(50_000, 50_000);
     expect(flood.length).toBeLessThan(200);
     expect(code(await send(server, { data: flood, name: 'flood.png' }))).toEqual({
-      status: 422,
+      status: 400,
       code: 'IMAGE_TOO_LARGE_PIXELS',
     });
     await expectNothingStored(server);
@@ -191,10 +190,19 @@ describe.each(ALL)('refusals over the %s path leave nothing stored', (transport)
     expect(exact.body).toMatchObject({ bytes: LIMIT, format: 'txt' });
     const before = await dataState(server);
     expect(code(await send(server, { data: Buffer.alloc(LIMIT + 1, 0x61), name: 'b.txt' }))).toEqual({
-      status: 413,
+      status: 400,
       code: 'FILE_TOO_LARGE',
     });
     expect(await dataState(server)).toEqual(before);
+  });
+
+  test('what the bytes are decides: a PNG named photo.jpg (a renamed photo) is stored and delivered as png', async () => {
+    const server = await contentServer();
+    const response = await send(server, { data: png, name: 'photo.jpg' });
+    expect(response.status).toBe(200);
+    expect(response.body).toMatchObject({ resource_type: 'image', format: 'png', width: 20, height: 10 });
+    const delivered = await download(response.body?.secure_url as string);
+    expect(delivered.headers['content-type']).toBe('image/png');
   });
 
   test('what the bytes are decides: a JPEG named a.php.jpg is stored as jpg, shown as "a.php", keyed by the server', async () => {
@@ -237,13 +245,14 @@ describe('the stored format and type come from the bytes', () => {
     expect((await TRANSPORTS.single(server, { data: PLAIN, name: 'letter' })).body).toMatchObject({ format: '' });
   });
 
-  test('a declared Content-Type that the bytes contradict → 415 TYPE_MISMATCH', async () => {
+  test('a declared Content-Type the bytes contradict: a PNG sent as image/jpeg is stored as png; HTML → 415', async () => {
     const server = await contentServer();
-    const response = await TRANSPORTS.single(server, { data: png, name: 'blob', contentType: 'image/jpeg' });
-    expect(code(response)).toEqual({ status: 415, code: 'TYPE_MISMATCH' });
+    const disguised = await TRANSPORTS.single(server, { data: HTML, name: 'blob', contentType: 'image/jpeg' });
+    expect(code(disguised)).toEqual({ status: 400, code: 'TYPE_MISMATCH' });
     await expectNothingStored(server);
-    const agreeing = await TRANSPORTS.single(server, { data: png, name: 'blob', contentType: 'image/png' });
-    expect(agreeing.status).toBe(200);
+    const relabelled = await TRANSPORTS.single(server, { data: png, name: 'blob', contentType: 'image/jpeg' });
+    expect(relabelled.status).toBe(200);
+    expect(relabelled.body).toMatchObject({ format: 'png' });
   });
 
   test('a JPEG whose frame header lies past the first 512 KiB is still measured, and a flood still refused', async () => {
@@ -251,7 +260,7 @@ describe('the stored format and type come from the bytes', () => {
     const fine = await TRANSPORTS.single(server, { data: jpeg(1000, 1000, 9), name: 'big-exif.jpg' });
     expect(fine.body).toMatchObject({ width: 1000, height: 1000 });
     const flood = await TRANSPORTS.single(server, { data: jpeg(1001, 1000, 9), name: 'flood.jpg' });
-    expect(code(flood)).toEqual({ status: 422, code: 'IMAGE_TOO_LARGE_PIXELS' });
+    expect(code(flood)).toEqual({ status: 400, code: 'IMAGE_TOO_LARGE_PIXELS' });
     expect((await dataState(server)).rows).toHaveLength(1);
   });
 
@@ -259,7 +268,7 @@ describe('the stored format and type come from the bytes', () => {
     const server = await startTestServer({ config: { content: { maxImagePixels: 200 } } });
     expect((await TRANSPORTS.single(server, { data: makePng(20, 10), name: 'a.png' })).status).toBe(200);
     const over = await TRANSPORTS.single(server, { data: makePng(21, 10), name: 'b.png' });
-    expect(code(over)).toEqual({ status: 422, code: 'IMAGE_TOO_LARGE_PIXELS' });
+    expect(code(over)).toEqual({ status: 400, code: 'IMAGE_TOO_LARGE_PIXELS' });
     expect((await dataState(server)).rows).toHaveLength(1);
   });
 });
@@ -296,7 +305,7 @@ describe('active content a preset allows is only ever a download', () => {
       name: 'photo.jpg',
       params: { upload_preset: 'files' },
     });
-    expect(code(response)).toEqual({ status: 415, code: 'TYPE_MISMATCH' });
+    expect(code(response)).toEqual({ status: 400, code: 'TYPE_MISMATCH' });
     await expectNothingStored(server);
   });
 
@@ -310,7 +319,7 @@ describe('active content a preset allows is only ever a download', () => {
       name: 'page.html',
       params: { upload_preset: 'strict' },
     });
-    expect(code(strict)).toEqual({ status: 415, code: 'TYPE_NOT_ALLOWED' });
+    expect(code(strict)).toEqual({ status: 400, code: 'TYPE_NOT_ALLOWED' });
     expect((await dataState(server)).rows).toHaveLength(1);
   });
 
@@ -362,7 +371,7 @@ describe('password-protected and unreadable PDFs', () => {
       expect(qpdfOk('--show-encryption', join(dir, 'plain.pdf'))).toContain('not encrypted');
       for (const transport of ALL) {
         const response = await TRANSPORTS[transport](server, { data: fixtures[name] as Buffer, name: 'contract.pdf' });
-        expect({ transport, ...code(response) }).toEqual({ transport, status: 422, code: 'PDF_ENCRYPTED' });
+        expect({ transport, ...code(response) }).toEqual({ transport, status: 400, code: 'PDF_ENCRYPTED' });
         expect(message(response)).toMatch(/password.*upload/i);
       }
       await expectNothingStored(server);
@@ -381,7 +390,7 @@ describe('password-protected and unreadable PDFs', () => {
   test.each(ALL)('a truncated PDF → 422 PDF_UNREADABLE over the %s path', async (transport) => {
     const server = await contentServer();
     const response = await TRANSPORTS[transport](server, { data: fixtures.truncated as Buffer, name: 'cut.pdf' });
-    expect(code(response)).toEqual({ status: 422, code: 'PDF_UNREADABLE' });
+    expect(code(response)).toEqual({ status: 400, code: 'PDF_UNREADABLE' });
     await expectNothingStored(server);
   });
 });
@@ -402,7 +411,7 @@ describe('sizes when Content-Length lies or is absent (raw sockets)', () => {
     expect(exact.body).toMatchObject({ bytes: LIMIT });
     const before = await dataState(server);
     const over = await TRANSPORTS.companion(server, { data: Buffer.alloc(LIMIT + 1, 0x61), name: 'b.txt' });
-    expect(code(over)).toEqual({ status: 413, code: 'FILE_TOO_LARGE' });
+    expect(code(over)).toEqual({ status: 400, code: 'FILE_TOO_LARGE' });
     expect(await dataState(server)).toEqual(before);
   });
 
@@ -418,7 +427,7 @@ describe('sizes when Content-Length lies or is absent (raw sockets)', () => {
       body: [oversized.body],
       timeoutMs: 5000,
     });
-    expect(code(response)).toEqual({ status: 413, code: 'FILE_TOO_LARGE' });
+    expect(code(response)).toEqual({ status: 400, code: 'FILE_TOO_LARGE' });
     await expectNothingStoredSoon(server);
   });
 

@@ -123,7 +123,7 @@ describe('every preset setting changes the stored result', () => {
     expect(await storedBytes(server, state.storeKeys[0] as string)).toEqual(other);
   });
 
-  test('allowed_formats: formats from the bytes pass, anything else is 415 TYPE_NOT_ALLOWED and not stored', async () => {
+  test('allowed_formats: formats from the bytes pass, anything else is TYPE_NOT_ALLOWED and not stored', async () => {
     const server = await withPresets({
       images: { allowed_formats: ['jpg', 'png'] },
       docs: { allowed_formats: ['pdf'] },
@@ -134,16 +134,16 @@ describe('every preset setting changes the stored result', () => {
 
     expectError(
       await upload(server, { upload_preset: 'images' }, { data: PDF, name: 'x.png' }),
-      415,
+      400,
       'TYPE_NOT_ALLOWED',
     );
-    expectError(await upload(server, { upload_preset: 'docs' }, pngFile), 415, 'TYPE_NOT_ALLOWED');
+    expectError(await upload(server, { upload_preset: 'docs' }, pngFile), 400, 'TYPE_NOT_ALLOWED');
     // A name is no format: text called x.pdf is not a PDF, under any resource type.
     const text = { data: Buffer.from('just text'), name: 'x.pdf' };
-    expectError(await upload(server, { upload_preset: 'docs' }, text), 415, 'TYPE_NOT_ALLOWED');
+    expectError(await upload(server, { upload_preset: 'docs' }, text), 400, 'TYPE_NOT_ALLOWED');
     expectError(
       await upload(server, { upload_preset: 'docs' }, text, { resourceType: 'raw' }),
-      415,
+      400,
       'TYPE_NOT_ALLOWED',
     );
     expect(await dataState(server)).toEqual(before);
@@ -155,24 +155,24 @@ describe('every preset setting changes the stored result', () => {
     expect(ok.body).toMatchObject({ resource_type: 'raw', format: 'csv' });
     expectError(
       await upload(server, { upload_preset: 'text' }, { data: Buffer.from('x'), name: 'd.md' }),
-      415,
+      400,
       'TYPE_NOT_ALLOWED',
     );
   });
 
-  test('max_file_size: exactly the limit passes, one byte more is 413 FILE_TOO_LARGE and nothing is kept', async () => {
+  test('max_file_size: exactly the limit passes, one byte more is FILE_TOO_LARGE (400 for the SDKs) and nothing is kept', async () => {
     const server = await withPresets({ small: { max_file_size: 1000 } });
     const exact = await upload(server, { upload_preset: 'small' }, { data: Buffer.alloc(1000, 1), name: 'a.bin' });
     expect(exact.body.bytes).toBe(1000);
     const before = await dataState(server);
     const over = await upload(server, { upload_preset: 'small' }, { data: Buffer.alloc(1001, 1), name: 'b.bin' });
-    expectError(over, 413, 'FILE_TOO_LARGE');
+    expectError(over, 400, 'FILE_TOO_LARGE');
     // The preset's limit, not the server's: without it the same file passes.
     expect(await dataState(server)).toEqual(before);
     expect((await upload(server, {}, { data: Buffer.alloc(1001, 1), name: 'c.bin' })).status).toBe(200);
   });
 
-  test('max_file_size: also when the preset field comes after the file', async () => {
+  test('a parameter sent after the file (here the preset) is refused before the file is stored', async () => {
     const server = await withPresets({ small: { max_file_size: 1000 } });
     const fields = signed(server, { upload_preset: 'small' });
     const { upload_preset, ...rest } = fields;
@@ -187,8 +187,9 @@ describe('every preset setting changes the stored result', () => {
       method: 'POST',
       body: form,
     });
-    expect(response.status).toBe(413);
-    expect(((await response.json()) as { error: { code: string } }).error.code).toBe('FILE_TOO_LARGE');
+    expect(response.status).toBe(400);
+    const { error } = (await response.json()) as { error: { code: string; message: string } };
+    expect(error).toEqual({ code: 'BAD_REQUEST', message: 'Send every parameter before the file.' });
     await expectNothingStored(server);
   });
 
@@ -206,12 +207,13 @@ describe('every preset setting changes the stored result', () => {
     expect((await sendChunk(server, sdkLike, 'bytes 0-199/-1', data.subarray(0, 200), 'over-1')).status).toBe(200);
     expectError(
       await sendChunk(server, sdkLike, 'bytes 200-300/-1', data.subarray(200), 'over-1'),
-      413,
+      400,
       'FILE_TOO_LARGE',
     );
     expect(await dataState(server)).toEqual(before);
+    // The session is gone: a chunk that would fit finds no upload to continue.
     expectError(
-      await sendChunk(server, sdkLike, 'bytes 301-310/-1', data.subarray(0, 10), 'over-1'),
+      await sendChunk(server, sdkLike, 'bytes 200-209/-1', data.subarray(200, 210), 'over-1'),
       400,
       'CHUNK_INVALID',
     );
@@ -220,7 +222,7 @@ describe('every preset setting changes the stored result', () => {
     const declared = signed(server, { upload_preset: 'small', timestamp: START - 702 });
     expectError(
       await sendChunk(server, declared, 'bytes 0-99/301', data.subarray(0, 100), 'over-2'),
-      413,
+      400,
       'FILE_TOO_LARGE',
     );
     expect(await dataState(server)).toEqual(before);
@@ -259,8 +261,8 @@ describe('every preset setting changes the stored result', () => {
     ]);
     // The name rule sees the sanitized original name, never a path.
     expect((await auto({ data: png, name: '../x/IMG_1.png' })).body.tags).toEqual(['upload', 'photo', 'camera']);
-    // A PNG named .pdf is refused outright (the name claims another format: 415 TYPE_MISMATCH), so no rule runs.
-    expectError(await auto({ data: png, name: 'fake.pdf' }), 415, 'TYPE_MISMATCH');
+    // A PNG named .pdf is a PNG: the rules see the format from the bytes, never the name's claim.
+    expect((await auto({ data: png, name: 'fake.pdf' })).body).toMatchObject({ format: 'png', tags: ['upload', 'photo'] });
   });
 
   test('an unknown upload_preset → 400 PARAM_INVALID and nothing stored', async () => {
@@ -285,7 +287,7 @@ describe('precedence: default preset < explicit preset < signed parameters', () 
 
     const docs = await upload(server, { upload_preset: 'docs', public_id: 'b' }, { data: PDF, name: 'b.pdf' });
     expect(docs.body).toMatchObject({ public_id: 'docs/b', tags: ['site', 'docs'] });
-    expectError(await upload(server, { upload_preset: 'docs' }, pngFile), 415, 'TYPE_NOT_ALLOWED');
+    expectError(await upload(server, { upload_preset: 'docs' }, pngFile), 400, 'TYPE_NOT_ALLOWED');
 
     const mine = await upload(
       server,

@@ -2,13 +2,12 @@ import { UploadError } from '../errors.js';
 import {
   paramToString,
   type SignedParams,
-  stringToSign,
   type UploadApiResponse,
   type UploadParams,
 } from '../protocol/params.js';
 import type { RemoteTarget, RemoteTask, UploadBackend, UploadTask } from './backend.js';
 import type { Signer } from './signer.js';
-import { errorFromBody } from './signer.js';
+import { errorFromBody, nowSeconds } from './signer.js';
 import { postForm, type XhrResult } from './xhr.js';
 
 export interface CloudinaryBackendOptions {
@@ -43,19 +42,16 @@ export class CloudinaryBackend implements UploadBackend {
   }
 
   async upload(task: UploadTask): Promise<UploadApiResponse> {
-    // A signature can age out while a file waits in the queue (renewed once), or collide with one another tab or
-    // client made for the same parameters in the same second (renewed up to twice, each time at a random earlier
-    // second, so two clients stepping back together do not collide again).
-    for (let replays = 0, expiries = 0; ; ) {
-      const auth = await this.#sign(task, replays > 0);
+    // A signature can age out while a file waits in the queue, or have been spent (the signing endpoint issues each
+    // signature for one use per request): asking once more gets a fresh one.
+    for (let renewed = false; ; renewed = true) {
+      const auth = await this.#sign(task);
       try {
         return await this.#send(task, auth);
       } catch (error) {
         const code = error instanceof UploadError ? error.code : null;
-        if (task.signal.aborted) throw error;
-        if (code === 'SIGNATURE_REPLAYED' && replays < 2) replays++;
-        else if (code === 'SIGNATURE_EXPIRED' && expiries < 1) expiries++;
-        else throw error;
+        if (task.signal.aborted || renewed || (code !== 'SIGNATURE_EXPIRED' && code !== 'SIGNATURE_REPLAYED'))
+          throw error;
       }
     }
   }
@@ -65,9 +61,8 @@ export class CloudinaryBackend implements UploadBackend {
     return { endpoint: this.endpoint, fields: this.#fields(await this.#sign(task)) };
   }
 
-  async #sign(task: RemoteTask, scatter = false): Promise<Authorized> {
-    const base: UploadParams = { ...task.params, source: this.options.source };
-    const params: UploadParams = { ...base, timestamp: unusedTimestamp(stringToSign(base), scatter) };
+  async #sign(task: RemoteTask): Promise<Authorized> {
+    const params: UploadParams = { ...task.params, source: this.options.source, timestamp: nowSeconds() };
     return { params, signed: await this.options.sign(params, task.signal) };
   }
 
@@ -162,21 +157,6 @@ const retriable = (status: number) => status >= 500 || status === 408 || status 
 const scale = (loaded: number, total: number, size: number) =>
   total > 0 ? Math.min(size, (loaded / total) * size) : 0;
 
-// The same parameters signed in the same second give the same signature, and a server with replay protection
-// accepts a signature once. Files with identical parameters (no public ID, say) therefore get distinct timestamps,
-// stepping back a second at a time: a past timestamp stays valid for the whole window, a future one may not.
-const usedTimestamps = new Map<string, number>();
-
-function unusedTimestamp(paramsKey: string, scatter: boolean): number {
-  const now = Math.floor(Date.now() / 1000);
-  for (const [key, at] of usedTimestamps) if (at < now - 7200) usedTimestamps.delete(key);
-  // After a collision with another client, start from a random second of the last five minutes (well inside the
-  // one-hour window) instead of from now.
-  let timestamp = scatter ? now - 1 - Math.floor(Math.random() * 300) : now;
-  while (usedTimestamps.has(`${timestamp}&${paramsKey}`)) timestamp--;
-  usedTimestamps.set(`${timestamp}&${paramsKey}`, timestamp);
-  return timestamp;
-}
 
 function randomId(): string {
   return crypto.randomUUID().replaceAll('-', '');

@@ -17,8 +17,8 @@
 import AwsS3 from '@uppy/aws-s3';
 import type { Body, Meta, Uppy, UppyFile } from '@uppy/core';
 import { UploadError } from '../errors.js';
-import { stringToSign, type UploadApiResponse, type UploadParams } from '../protocol/params.js';
-import { errorFromBody, type Signer } from './signer.js';
+import type { UploadApiResponse, UploadParams } from '../protocol/params.js';
+import { errorFromBody, nowSeconds, type Signer } from './signer.js';
 
 const MiB = 1024 * 1024;
 
@@ -329,7 +329,7 @@ export function installS3Backend(uppy: Uppy<Meta, Body>, options: S3BackendOptio
     const params = options.params?.(file, index, count) ?? {};
     uppy.setFileMeta(file.id, { signetParams: params } as unknown as Meta);
     try {
-      const signed = await options.sign({ ...params, timestamp: uniqueTimestamp(params) });
+      const signed = await options.sign({ ...params, timestamp: nowSeconds() });
       const session = await call<Session>('/api/s3/start', {
         params: {
           ...params,
@@ -409,18 +409,3 @@ export function installS3Backend(uppy: Uppy<Meta, Body>, options: S3BackendOptio
   };
 }
 
-/**
- * Replay protection accepts a signature once, and the same parameters signed in the same second sign alike: give
- * each file its own timestamp, stepping back a second at a time (a past timestamp stays valid for the whole window).
- * The Cloudinary backend does the same (cloudinary.ts).
- */
-const usedStamps = new Map<string, number>();
-function uniqueTimestamp(params: UploadParams): number {
-  const now = Math.floor(Date.now() / 1000);
-  for (const [key, at] of usedStamps) if (at < now - 7200) usedStamps.delete(key);
-  const text = stringToSign(params);
-  let timestamp = now;
-  while (usedStamps.has(`${timestamp}&${text}`)) timestamp--;
-  usedStamps.set(`${timestamp}&${text}`, timestamp);
-  return timestamp;
-}

@@ -77,3 +77,11 @@ function codeForStatus(status: number): UploadError['code'] {
       return status >= 500 ? 'INTERNAL' : 'BAD_REQUEST';
   }
 }
+
+/**
+ * The timestamp to sign: now. Identical parameters signed in the same second sign alike; the reference server
+ * counts how often its signing endpoint issued a signature and allows that many uses (other servers do not count).
+ */
+export function nowSeconds(): number {
+  return Math.floor(Date.now() / 1000);
+}

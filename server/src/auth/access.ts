@@ -13,7 +13,6 @@
  *      on a trusted backend, as with Cloudinary): it is not held to any user's folders.
  * Unsigned uploads are bound to nobody either: an unsigned preset is an admin's decision to accept them.
  */
-import type { IncomingMessage } from 'node:http';
 import { UploadError } from 'signet-upload/protocol';
 import type { AssetStatus } from '../catalog/catalog.js';
 import type { ServerContext } from '../context.js';
@@ -32,14 +31,8 @@ import {
 /** Issued-signature records outlive the signature's window by this much, so none can vanish mid-check. */
 const ISSUED_MARGIN_SECONDS = 300;
 
-type AccessContext = Pick<ServerContext, 'authenticate' | 'catalog' | 'config' | 'credentials' | 'demoToken'>;
+type AccessContext = Pick<ServerContext, 'catalog' | 'config' | 'credentials' | 'demoToken'>;
 
-/** The user behind a request (the hook's identity held to the catalogue's record), or null. */
-export async function currentUser(ctx: AccessContext, req: IncomingMessage): Promise<User | null> {
-  const identity = await ctx.authenticate(req);
-  if (!identity) return null;
-  return userOf(ctx, identity);
-}
 
 export async function userOf(ctx: Pick<ServerContext, 'catalog'>, identity: Identity): Promise<User> {
   return effectiveUser(identity, await ctx.catalog.users.get(identity.id));
@@ -59,11 +52,11 @@ export interface ViewerScope {
  * delivered assets of the folders they may view, callers without a user the delivered assets when public listing
  * is on, else 401 UNAUTHENTICATED.
  */
-export async function viewerScope(ctx: AccessContext, req: IncomingMessage): Promise<ViewerScope> {
+export async function viewerScope(ctx: AccessContext, identity: Identity | null): Promise<ViewerScope> {
   const delivered: AssetStatus[] = ctx.config.assets.deliverPending
     ? ['active', 'approved', 'pending']
     : ['active', 'approved'];
-  const user = await currentUser(ctx, req);
+  const user = identity && (await userOf(ctx, identity));
   if (user) {
     const within = viewScopes(user);
     return { user, within, status: within === null ? undefined : delivered };

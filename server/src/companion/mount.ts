@@ -1,5 +1,5 @@
 /**
- * Uppy Companion (the published @uppy/companion, an Express 4 app) inside our node:http server, at `/companion`.
+ * Uppy Companion (the published @uppy/companion, an Express 4 app) inside our Express app, at `/companion`.
  * We put in front of it: an allow-list of its routes (Web URL, and Dropbox when configured), the SSRF guard on the
  * URL endpoints (on the body, then on every connection: `connect-guard.ts`), our error codes on its answers, the
  * session grant's OAuth needs, and the OAuth token websocket Uppy 6 expects (`oauth-token-socket-shim.ts`).
@@ -13,14 +13,16 @@ import type { Duplex } from 'node:stream';
 import * as companion from '@uppy/companion';
 import session from 'express-session';
 import schedule from 'node-schedule';
+import type { RequestHandler, Router } from 'express';
 import { UploadError } from 'signet-upload/protocol';
 import type { ServerContext } from '../context.js';
-import { mediaType, readBody, sendJson } from '../http.js';
-import type { Route } from '../router.js';
+import { objectBody, jsonBody } from '../http/json.js';
+import { newRouter } from '../http/route.js';
 import { type GuardScope, newGuardScope, runGuarded } from './connect-guard.js';
 import { COMPANION_LOG_NAME, routeCompanionLogs } from './log.js';
 import { OAuthTokenSocketShim } from './oauth-token-socket-shim.js';
-import { describeRemoteFailure, errorBody, statusOf, translateUrlAnswer } from './remote-errors.js';
+import { describeRemoteFailure, statusOf, translateUrlAnswer } from './remote-errors.js';
+import { errorBody } from '../http/errors.js';
 import type { CompanionSettings } from './settings.js';
 import { checkRemoteUrl } from './ssrf-guard.js';
 
@@ -34,7 +36,8 @@ type ExpressApp = ((req: IncomingMessage, res: ServerResponse, next: (error?: un
 type Middleware = (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void;
 
 export interface CompanionHost {
-  readonly route: Route;
+  /** Mounted at `/companion` (http/app.ts). */
+  readonly router: Router;
   /** Routes the server's websocket upgrades (progress sockets, the OAuth token socket). */
   attach(server: Server): void;
   /** Builds Companion once the server listens (its OAuth redirect URIs need the public URL). */
@@ -62,70 +65,54 @@ export function createCompanionHost(ctx: ServerContext, settings: CompanionSetti
 
   const allowedOrigins = (): string[] => [...ctx.config.cors.origins, new URL(ctx.publicUrl).origin];
 
-  async function handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-    if (!app || !sessions || !shim) throw new UploadError('NOT_FOUND', 'Not found.');
-    const path = url.pathname.slice(COMPANION_PATH.length) || '/';
-    const kind = urlEndpoint(path);
-    if (!kind && !(dropbox && isDropboxPath(path))) throw new UploadError('NOT_FOUND', 'Not found.');
-    // What Express does when it mounts an app under a path; grant matches its routes on `originalUrl`.
-    Object.assign(req, { originalUrl: req.url, url: `${path}${url.search}` });
-    const next = (error?: unknown): void => {
-      if (error)
-        ctx.log(`signet-server: companion: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-      if (res.headersSent) {
-        if (!res.writableEnded) res.destroy();
-        return;
-      }
-      const answer = error
-        ? new UploadError('INTERNAL', 'Internal server error.')
-        : new UploadError('NOT_FOUND', 'Not found.');
-      sendJson(res, statusOf(answer), errorBody(answer, true));
-    };
-    if (kind) {
-      if (req.method === 'POST') await handleUrlRequest(req, res, kind, app, next);
-      else app(req, res, next);
-      return;
+  /** Our refusals happen before Companion's CORS middleware: the page must still be able to read them. */
+  const refusalCors: RequestHandler = (req, res, next) => {
+    const origin = req.headers.origin;
+    res.setHeader('Vary', 'Origin');
+    if (origin && allowedOrigins().includes(origin)) {
+      res.setHeader('Access-Control-Allow-Origin', origin);
+      res.setHeader('Access-Control-Allow-Credentials', 'true');
     }
-    shim.beforeRequest(req, res, path, url.searchParams);
-    const companionApp = app;
-    sessions(req, res, (error) => (error ? next(error) : companionApp(req, res, next)));
-  }
+    next();
+  };
 
-  /** `/url/meta` and `/url/get`: the guard first, then Companion inside a guarded scope, its answer translated. */
-  async function handleUrlRequest(
-    req: IncomingMessage,
-    res: ServerResponse,
-    kind: 'meta' | 'get',
-    companionApp: ExpressApp,
-    next: (error?: unknown) => void,
-  ): Promise<void> {
+  /** Only the Companion routes we use: the URL endpoints, and Dropbox's when it is configured. */
+  const allowList: RequestHandler = (req, _res, next) => {
+    const allowed = urlEndpoint(req.path) !== null || (dropbox && isDropboxPath(req.path));
+    next(app && allowed ? undefined : new UploadError('NOT_FOUND', 'Not found.'));
+  };
+
+  /** `/url/meta` and `/url/get`: the URL checked (and normalized) before Companion sees it, then fetched guarded. */
+  const guardUrl: RequestHandler = async (req, res, next) => {
     // Uppy reads a top-level `code` from /url/meta; on /url/get it would retry a coded 4xx ten times, so not there.
-    const forUppy = kind === 'meta';
+    const forUppy = urlEndpoint(req.path) === 'meta';
+    if (forUppy) res.locals.uppyErrorBody = true;
     const policy = { allowLoopback: settings.allowLocalUrls };
-    try {
-      if (mediaType(req) !== 'application/json')
-        throw new UploadError('BAD_REQUEST', 'Send the request as application/json.');
-      const body = parseObject(await readBody(req, ctx.config.limits.maxJsonBody));
-      // Companion fetches exactly the URL we checked: the normalized one.
-      body.url = (await checkRemoteUrl(body.url, settings.resolve, policy)).href;
-      Object.assign(req, { body, _body: true }); // body-parser skips a request whose body is already read
-    } catch (error) {
-      const refusal = error instanceof UploadError ? error : new UploadError('BAD_REQUEST', 'Bad request.');
-      setCors(req, res, allowedOrigins());
-      sendJson(res, statusOf(refusal), errorBody(refusal, forUppy));
-      return;
-    }
+    const body = objectBody(req.body);
+    // Companion fetches exactly the URL we checked: the normalized one.
+    body.url = (await checkRemoteUrl(body.url, settings.resolve, policy)).href;
+    // Companion's body-parser (1.x) reads a body unless `_body` says it was read; ours (2.x) no longer sets it.
+    Object.assign(req, { body, _body: true });
     const scope = newGuardScope(settings.resolve, policy);
     translateAnswer(res, scope, forUppy, ctx.config.limits.maxFileSize);
-    runGuarded(scope, () => companionApp(req, res, next));
-  }
+    runGuarded(scope, () => next());
+  };
+
+  /** Dropbox's routes: the OAuth token socket's cookie (the shim), then the session grant keeps its state in. */
+  const dropboxSession: RequestHandler = (req, res, next) => {
+    if (!shim || !sessions || urlEndpoint(req.path) !== null) return next();
+    shim.beforeRequest(req, res, req.path, new URLSearchParams(req.url.split('?')[1] ?? ''));
+    sessions(req, res, next);
+  };
+
+  const router = newRouter();
+  router.use(refusalCors, allowList);
+  router.post(['/url/meta', '/url/get'], ...jsonBody(ctx), guardUrl);
+  router.use(dropboxSession);
+  // Companion itself, an Express 4 app, behind our guards (added once it is built, in `start`).
 
   return {
-    route: {
-      pattern: /^\/companion(?=\/|$)/,
-      methods: ['GET', 'HEAD', 'POST', 'OPTIONS', 'DELETE'],
-      handle: (req, res, _match, url) => handle(req, res, url),
-    },
+    router,
 
     attach(server) {
       server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -192,6 +179,9 @@ export function createCompanionHost(ctx: ServerContext, settings: CompanionSetti
       codeSocketErrors(built.emitter);
       companion.socket(upgrades as unknown as Server);
       app = built.app;
+      // Mounted as Express mounts a sub-app (application.use): it runs with its own request and response
+      // prototypes (Express 4's) and hands back ours when it passes a request on.
+      router.use(mountedApp(built.app));
       sessions = session({
         secret: settings.secret,
         name: 'signet_companion_sid',
@@ -278,22 +268,7 @@ function codeSocketErrors(emitter: EventEmitter & { [CODED]?: true }): void {
   };
 }
 
-/** Our own refusals happen before Companion's CORS middleware: the page must still be able to read them. */
-function setCors(req: IncomingMessage, res: ServerResponse, origins: readonly string[]): void {
-  const origin = req.headers.origin;
-  res.setHeader('Vary', 'Origin');
-  if (origin && origins.includes(origin)) {
-    res.setHeader('Access-Control-Allow-Origin', origin);
-    res.setHeader('Access-Control-Allow-Credentials', 'true');
-  }
-}
 
-function parseObject(body: Buffer): Record<string, unknown> {
-  const value = parseJson(body.toString('utf8'));
-  if (typeof value !== 'object' || value === null || Array.isArray(value))
-    throw new UploadError('BAD_REQUEST', 'The request body must be a JSON object.');
-  return value as Record<string, unknown>;
-}
 
 function parseJson(text: string): unknown {
   try {
@@ -305,4 +280,25 @@ function parseJson(text: string): unknown {
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+}
+
+/**
+ * What Express's `application.use` does for a sub-app (expressjs/express lib/application.js `mounted_app`), for
+ * Companion's Express 4 app inside our Express 5 one: Express 4's own `mount` handler would graft its request and
+ * response onto ours, so the app is called as a handler and the prototypes are put back when it passes a request on.
+ * Express 5's `req.query` is a getter of its request prototype, which Express 4's `query` middleware sees as already
+ * parsed and its prototype then hides: an own, empty `query` lets Express 4 parse it its own way.
+ */
+function mountedApp(app: ExpressApp): RequestHandler {
+  return (req, res, next) => {
+    const request = Object.getPrototypeOf(req);
+    const response = Object.getPrototypeOf(res);
+    Object.defineProperty(req, 'query', { value: undefined, writable: true, configurable: true, enumerable: true });
+    app(req, res, (error?: unknown) => {
+      Object.setPrototypeOf(req, request);
+      Object.setPrototypeOf(res, response);
+      delete (req as { query?: unknown }).query;
+      next(error);
+    });
+  };
 }

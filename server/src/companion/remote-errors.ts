@@ -88,12 +88,6 @@ export function describeRemoteFailure(error: unknown): RemoteFailure {
   return fail('INTERNAL', 'The remote file could not be uploaded.');
 }
 
-/** `{error: {message, code}}` as everywhere; `forUppy` adds the top-level `message` and `code` Uppy's client reads. */
-export function errorBody(error: UploadError, forUppy: boolean): Record<string, unknown> {
-  const inner = { message: error.message, code: error.code };
-  return forUppy ? { error: inner, ...inner } : { error: inner };
-}
-
 export function statusOf(error: UploadError): number {
   return ERROR_STATUS[error.code] || 500;
 }

@@ -4,7 +4,7 @@
  */
 import { checkTags, UploadError } from 'signet-upload/protocol';
 import type { ServerContext } from '../context.js';
-import type { UploadRequest } from '../ingest/params.js';
+import type { UploadRequest } from '../pipeline/request.js';
 import { type AssetFacts, autoTags, resolveUploadSettings, type UploadSettings, union } from './resolve.js';
 import { presetLayers } from './store.js';
 

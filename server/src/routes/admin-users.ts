@@ -11,87 +11,83 @@
  * A change holds from the next check on: a signature issued before a grant was revoked no longer uploads.
  * A change here wins over the config file's entry for that user until the file changes that entry (auth/users.ts).
  */
+import type { Request, Router } from 'express';
 import { UploadError } from 'signet-upload/protocol';
 import type { Grant, User } from '../auth/permissions.js';
 import { parseAccess, parseGrant, parseGrants, parseRole, parseUserId, replaceGrants } from '../auth/users.js';
 import type { ServerContext } from '../context.js';
-import { sendJson } from '../http.js';
-import { decodeSegment, type Route } from '../router.js';
-import { readJson, requireAdmin } from './admin-auth.js';
+import { methodNotAllowed } from '../http/errors.js';
+import { sendJson } from '../http/respond.js';
+import { decodeSegment, groups, newRouter } from '../http/route.js';
 import type { UserJson } from './me.js';
 
-export function adminUsersRoute(ctx: ServerContext): Route {
-  return {
-    pattern: /^\/api\/admin\/users\/?$/,
-    methods: ['GET', 'HEAD'],
-    async handle(req, res) {
-      requireAdmin(ctx, req);
-      sendJson(res, 200, { users: (await ctx.catalog.users.list()).map(toJson) });
-    },
-  };
-}
+const USER = /^\/users\/([^/]+)\/?$/;
+const GRANTS = /^\/users\/([^/]+)\/grants\/?$/;
+const GRANT = /^\/users\/([^/]+)\/grants\/(.+)$/;
 
-export function adminUserRoute(ctx: ServerContext): Route {
-  return {
-    pattern: /^\/api\/admin\/users\/([^/]+)\/?$/,
-    methods: ['GET', 'HEAD', 'PUT', 'DELETE'],
-    async handle(req, res, match) {
-      requireAdmin(ctx, req);
-      const id = userIdFrom(match[1]);
-      if (req.method === 'PUT') {
-        const { role, grants } = readUserBody(await readJson(ctx, req), id);
-        const created = await ctx.catalog.users.put(id, role);
-        if (grants) await replaceGrants(ctx.catalog.users, id, grants);
-        sendJson(res, created ? 201 : 200, toJson(await existingUser(ctx, id)));
-        return;
-      }
-      if (req.method === 'DELETE') {
-        if (!(await ctx.catalog.users.delete(id))) throw noUser(id);
-        sendJson(res, 200, { message: 'deleted' });
-        return;
-      }
-      sendJson(res, 200, toJson(await existingUser(ctx, id)));
-    },
-  };
-}
-
-export function adminGrantsRoute(ctx: ServerContext): Route {
-  return {
-    pattern: /^\/api\/admin\/users\/([^/]+)\/grants(?:\/(.*))?$/,
-    methods: ['GET', 'HEAD', 'PUT', 'DELETE'],
-    async handle(req, res, match) {
-      requireAdmin(ctx, req);
-      const id = userIdFrom(match[1]);
-      const path = match[2];
-      if (path === undefined || path === '') {
-        if (req.method !== 'GET' && req.method !== 'HEAD') {
-          res.setHeader('Allow', 'GET, HEAD');
-          throw new UploadError('METHOD_NOT_ALLOWED', 'Name the folder: /grants/<folder path>.');
-        }
-        sendJson(res, 200, { grants: [...(await existingUser(ctx, id)).grants] });
-        return;
-      }
-      const folder = folderFrom(path, req.url ?? '');
-      if (req.method === 'PUT') {
-        const grant = parseGrant({ folder, access: readAccess(await readJson(ctx, req)) });
-        const before = await existingUser(ctx, id);
-        if (!(await ctx.catalog.users.putGrant(id, grant))) throw noUser(id);
-        const created = !before.grants.some((other) => other.folder === folder);
-        sendJson(res, created ? 201 : 200, grant);
-        return;
-      }
+export function adminUserRoutes(ctx: ServerContext): Router {
+  const users = ctx.catalog.users;
+  const router = newRouter();
+  router
+    .route('/users')
+    .get(async (_req, res) => sendJson(res, 200, { users: (await users.list()).map(toJson) }))
+    .all(methodNotAllowed(['GET', 'HEAD']));
+  router
+    .route(USER)
+    .get(async (req, res) => sendJson(res, 200, toJson(await existingUser(ctx, userIdFrom(req, USER)))))
+    .put(async (req, res) => {
+      const id = userIdFrom(req, USER);
+      const { role, grants } = readUserBody(req.body, id);
+      const created = await users.put(id, role);
+      if (grants) await replaceGrants(users, id, grants);
+      sendJson(res, created ? 201 : 200, toJson(await existingUser(ctx, id)));
+    })
+    .delete(async (req, res) => {
+      const id = userIdFrom(req, USER);
+      if (!(await users.delete(id))) throw noUser(id);
+      sendJson(res, 200, { message: 'deleted' });
+    })
+    .all(methodNotAllowed(['GET', 'HEAD', 'PUT', 'DELETE']));
+  router
+    .route(GRANTS)
+    .get(async (req, res) => {
+      sendJson(res, 200, { grants: [...(await existingUser(ctx, userIdFrom(req, GRANTS))).grants] });
+    })
+    .all((_req, res, next) => {
+      res.setHeader('Allow', 'GET, HEAD');
+      next(new UploadError('METHOD_NOT_ALLOWED', 'Name the folder: /grants/<folder path>.'));
+    });
+  router
+    .route(GRANT)
+    .get(async (req, res) => {
+      const { id, folder } = grantTarget(req);
       const user = await existingUser(ctx, id);
-      if (req.method === 'DELETE') {
-        if (!(await ctx.catalog.users.deleteGrant(id, folder)))
-          throw new UploadError('NOT_FOUND', `"${id}" has no grant on "${folder}".`);
-        sendJson(res, 200, { message: 'deleted' });
-        return;
-      }
       const grant = user.grants.find((other) => other.folder === folder);
       if (!grant) throw new UploadError('NOT_FOUND', `"${id}" has no grant on "${folder}".`);
       sendJson(res, 200, grant);
-    },
-  };
+    })
+    .put(async (req, res) => {
+      const { id, folder } = grantTarget(req);
+      const grant = parseGrant({ folder, access: readAccess(req.body) });
+      const before = await existingUser(ctx, id);
+      if (!(await users.putGrant(id, grant))) throw noUser(id);
+      const created = !before.grants.some((other) => other.folder === folder);
+      sendJson(res, created ? 201 : 200, grant);
+    })
+    .delete(async (req, res) => {
+      const { id, folder } = grantTarget(req);
+      await existingUser(ctx, id);
+      if (!(await users.deleteGrant(id, folder)))
+        throw new UploadError('NOT_FOUND', `"${id}" has no grant on "${folder}".`);
+      sendJson(res, 200, { message: 'deleted' });
+    })
+    .all(methodNotAllowed(['GET', 'HEAD', 'PUT', 'DELETE']));
+  return router;
+}
+
+function grantTarget(req: Request): { id: string; folder: string } {
+  const [, path = ''] = groups(req, GRANT);
+  return { id: userIdFrom(req, GRANT), folder: folderFrom(path) };
 }
 
 function toJson(user: User): UserJson {
@@ -108,18 +104,17 @@ function noUser(id: string): UploadError {
   return new UploadError('NOT_FOUND', `No user "${id}".`);
 }
 
-function userIdFrom(segment: string | undefined): string {
-  return parseUserId(decodeSegment(segment ?? ''));
+function userIdFrom(req: Request, pattern: RegExp): string {
+  return parseUserId(decodeSegment(groups(req, pattern)[0] ?? ''));
 }
 
 /**
- * A folder path from the URL, segment by segment: an encoded slash inside a segment (`users%2F42`), an empty
- * segment (`a//b`, a trailing `/`) or `..` is no folder → 400 FOLDER_INVALID, never a different folder. The URL
- * parser has already resolved `.` and `..` (`%2E%2E` too), so those are looked for in the request as it came.
+ * A folder path from the URL as it came, segment by segment: an encoded slash inside a segment (`users%2F42`), an
+ * empty segment (`a//b`, a trailing `/`), `.` or `..` (encoded too) is no folder → 400 FOLDER_INVALID, never a
+ * different folder.
  */
-function folderFrom(path: string, rawTarget: string): string {
-  const rawPath = rawTarget.split('?')[0] ?? '';
-  if (rawPath.split('/').some((segment) => /^(?:\.|%2e){1,2}$/i.test(segment)))
+function folderFrom(path: string): string {
+  if (path.split('/').some((segment) => /^(?:\.|%2e){1,2}$/i.test(segment)))
     throw new UploadError('FOLDER_INVALID', 'A folder path cannot hold "." or ".." segments.');
   const segments = path.split('/').map(decodeSegment);
   if (segments.some((segment) => segment.includes('/')))

@@ -1,28 +1,22 @@
 /**
- * `GET /api/config`: what a demo page needs to know about this server. Public; never the secret.
+ * `GET /api/config`: what a page needs to know about this server (see public-config.ts). Public; never the secret.
  */
+import type { Router } from 'express';
 import type { ServerContext } from '../context.js';
-import { sendJson } from '../http.js';
-import type { Route } from '../router.js';
+import { methodNotAllowed } from '../http/errors.js';
+import { sendJson } from '../http/respond.js';
+import { newRouter } from '../http/route.js';
+import { presetLayers } from '../presets/store.js';
+import { publicConfig } from '../public-config.js';
 
-export interface PublicConfig {
-  cloud_name: string;
-  api_key: string;
-  /** Base URL of the Upload API and of delivery URLs. */
-  upload_url: string;
-}
-
-export function apiConfigRoute(ctx: ServerContext): Route {
-  return {
-    pattern: /^\/api\/config\/?$/,
-    methods: ['GET', 'HEAD'],
-    handle(_req, res) {
-      const body: PublicConfig = {
-        cloud_name: ctx.credentials.cloud_name,
-        api_key: ctx.credentials.api_key,
-        upload_url: ctx.publicUrl,
-      };
-      sendJson(res, 200, body, { 'Access-Control-Allow-Origin': '*' });
-    },
-  };
+export function apiConfigRoutes(ctx: ServerContext): Router {
+  const router = newRouter();
+  router
+    .route('/config')
+    .get(async (_req, res) => {
+      const { defaultPreset } = await presetLayers(ctx, undefined);
+      sendJson(res, 200, publicConfig({ ...ctx, defaultPreset }));
+    })
+    .all(methodNotAllowed(['GET', 'HEAD', 'OPTIONS']));
+  return router;
 }

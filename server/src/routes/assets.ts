@@ -7,15 +7,17 @@
  * contributors the delivered assets of the folders their grants let them view; callers without a user the
  * delivered assets when public listing is on (the demo), else 401. The admin API lists everything.
  */
+import type { Router } from 'express';
 import { checkTags, UploadError } from 'signet-upload/protocol';
 import { type ListedAssetJson, toListedAsset } from '../asset-json.js';
 import { viewerScope } from '../auth/access.js';
 import { parseFolder } from '../auth/permissions.js';
 import type { AssetStatus } from '../catalog/catalog.js';
 import type { ServerContext } from '../context.js';
-import { header, sendJson } from '../http.js';
-import type { Route } from '../router.js';
-import { preflight, setCors } from './sign.js';
+import { callerOf } from '../http/caller.js';
+import { methodNotAllowed } from '../http/errors.js';
+import { sendJson } from '../http/respond.js';
+import { newRouter, requestUrl } from '../http/route.js';
 
 const DEFAULT_LIMIT = 30;
 const MAX_LIMIT = 500;
@@ -25,18 +27,16 @@ export interface AssetList {
   next_cursor?: string;
 }
 
-export function assetsRoute(ctx: ServerContext): Route {
-  return {
-    pattern: /^\/api\/assets\/?$/,
-    methods: ['GET', 'HEAD', 'OPTIONS'],
-    async handle(req, res, _match, url) {
-      const origin = header(req, 'origin');
-      setCors(res, origin, origin !== '' && ctx.config.cors.origins.includes(origin));
-      if (req.method === 'OPTIONS') return preflight(res, 'GET, HEAD, OPTIONS');
-      const scope = await viewerScope(ctx, req);
-      sendJson(res, 200, await listAssets(ctx, url, scope.status, scope.within));
-    },
-  };
+export function assetsRoutes(ctx: ServerContext): Router {
+  const router = newRouter();
+  router
+    .route('/assets')
+    .get(async (req, res) => {
+      const scope = await viewerScope(ctx, callerOf(res).user);
+      sendJson(res, 200, await listAssets(ctx, requestUrl(req), scope.status, scope.within));
+    })
+    .all(methodNotAllowed(['GET', 'HEAD', 'OPTIONS']));
+  return router;
 }
 
 /**

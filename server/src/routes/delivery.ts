@@ -5,39 +5,44 @@
  * `assets.deliverPending` is off) but never cached without revalidation, so a later rejection takes effect.
  */
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type { Router } from 'express';
 import { pipeline } from 'node:stream/promises';
 import type { ResourceType } from 'signet-upload/protocol';
 import { UploadError } from 'signet-upload/protocol';
 import type { AssetRecord } from '../catalog/catalog.js';
 import type { ServerContext } from '../context.js';
-import { header } from '../http.js';
+import { publicCors } from '../http/cors.js';
+import { methodNotAllowed } from '../http/errors.js';
+import { header } from '../http/respond.js';
+import { decodeSegment, groups, newRouter } from '../http/route.js';
 import { assetContentType } from '../mime.js';
-import { decodeSegment, type Route } from '../router.js';
 import type { ByteRange } from '../stores/store.js';
 import { isActiveFormat } from '../validate/formats.js';
 
-export function deliveryRoute(ctx: ServerContext): Route {
-  return {
-    pattern: /^\/([^/]+)\/(image|video|raw)\/upload\/(.+)$/,
-    methods: ['GET', 'HEAD', 'OPTIONS'],
-    async handle(req, res, match) {
-      res.setHeader('Access-Control-Allow-Origin', '*');
-      if (req.method === 'OPTIONS') return preflight(res);
-      const { record, versioned } = await findAsset(ctx, match);
+const DELIVERY = /^\/([^/]+)\/(image|video|raw)\/upload\/(.+)$/;
+
+export function deliveryRoutes(ctx: ServerContext): Router {
+  const router = newRouter();
+  router
+    .route(DELIVERY)
+    .all(publicCors({ methods: ['GET', 'HEAD'], headers: ['Range', 'If-None-Match'] }))
+    .get(async (req, res) => {
+      const { record, versioned } = await findAsset(ctx, groups(req, DELIVERY));
       await deliver(ctx, req, res, record, versioned);
-    },
-  };
+    })
+    .all(methodNotAllowed(['GET', 'HEAD', 'OPTIONS']));
+  return router;
 }
 
 async function findAsset(
   ctx: ServerContext,
-  match: RegExpExecArray,
+  [cloudSegment = '', type = '', rest = '']: string[],
 ): Promise<{ record: AssetRecord; versioned: boolean }> {
   const notFound = new UploadError('NOT_FOUND', 'Resource not found.');
-  const cloud = decodeSegment(match[1] ?? '');
-  const resourceType = match[2] as ResourceType;
+  const cloud = decodeSegment(cloudSegment);
+  const resourceType = type as ResourceType;
   if (cloud !== ctx.credentials.cloud_name) throw notFound;
-  const segments = (match[3] ?? '').split('/').map(decodeSegment);
+  const segments = rest.split('/').map(decodeSegment);
   const versioned = segments.length > 1 ? /^v(\d{1,12})$/.exec(segments[0] ?? '') : null;
   if (versioned) segments.shift();
   const path = segments.join('/');
@@ -155,13 +160,4 @@ function matchesEtag(ifNoneMatch: string, etag: string): boolean {
     const trimmed = tag.trim();
     return trimmed === '*' || trimmed.replace(/^W\//, '') === etag;
   });
-}
-
-function preflight(res: ServerResponse): void {
-  res.writeHead(204, {
-    'Access-Control-Allow-Methods': 'GET, HEAD, OPTIONS',
-    'Access-Control-Allow-Headers': 'Range, If-None-Match',
-    'Access-Control-Max-Age': '600',
-  });
-  res.end();
 }

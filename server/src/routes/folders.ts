@@ -3,12 +3,14 @@
  * asset_count, total_count, children}], total_count}`). Folders exist because assets do (auth/folder-tree.ts): an
  * empty folder never appears. Who sees what is `GET /api/assets`'s rule, counts included.
  */
+import type { Router } from 'express';
 import { viewerScope } from '../auth/access.js';
 import { type FolderNode, folderTree } from '../auth/folder-tree.js';
 import type { ServerContext } from '../context.js';
-import { header, sendJson } from '../http.js';
-import type { Route } from '../router.js';
-import { preflight, setCors } from './sign.js';
+import { callerOf } from '../http/caller.js';
+import { methodNotAllowed } from '../http/errors.js';
+import { sendJson } from '../http/respond.js';
+import { newRouter } from '../http/route.js';
 
 export interface FolderList {
   folders: FolderNode[];
@@ -16,15 +18,12 @@ export interface FolderList {
   total_count: number;
 }
 
-export function foldersRoute(ctx: ServerContext): Route {
-  return {
-    pattern: /^\/api\/folders\/?$/,
-    methods: ['GET', 'HEAD', 'OPTIONS'],
-    async handle(req, res) {
-      const origin = header(req, 'origin');
-      setCors(res, origin, origin !== '' && ctx.config.cors.origins.includes(origin));
-      if (req.method === 'OPTIONS') return preflight(res, 'GET, HEAD, OPTIONS');
-      const scope = await viewerScope(ctx, req);
+export function foldersRoutes(ctx: ServerContext): Router {
+  const router = newRouter();
+  router
+    .route('/folders')
+    .get(async (_req, res) => {
+      const scope = await viewerScope(ctx, callerOf(res).user);
       const counts = await ctx.catalog.assets.listFolders({
         cloud: ctx.credentials.cloud_name,
         status: scope.status,
@@ -35,6 +34,7 @@ export function foldersRoute(ctx: ServerContext): Route {
         total_count: counts.reduce((sum, { count }) => sum + count, 0),
       };
       sendJson(res, 200, body);
-    },
-  };
+    })
+    .all(methodNotAllowed(['GET', 'HEAD', 'OPTIONS']));
+  return router;
 }

@@ -3,12 +3,14 @@
  * UNAUTHENTICATED without a user. Roles and grants are the catalogue's, as every check sees them.
  */
 import { UploadError } from 'signet-upload/protocol';
-import { currentUser } from '../auth/access.js';
+import type { Router } from 'express';
+import { userOf } from '../auth/access.js';
 import type { Grant, Role } from '../auth/permissions.js';
 import type { ServerContext } from '../context.js';
-import { header, sendJson } from '../http.js';
-import type { Route } from '../router.js';
-import { preflight, setCors } from './sign.js';
+import { callerOf } from '../http/caller.js';
+import { methodNotAllowed } from '../http/errors.js';
+import { sendJson } from '../http/respond.js';
+import { newRouter } from '../http/route.js';
 
 export interface UserJson {
   id: string;
@@ -16,18 +18,17 @@ export interface UserJson {
   grants: Grant[];
 }
 
-export function meRoute(ctx: ServerContext): Route {
-  return {
-    pattern: /^\/api\/me\/?$/,
-    methods: ['GET', 'HEAD', 'OPTIONS'],
-    async handle(req, res) {
-      const origin = header(req, 'origin');
-      setCors(res, origin, origin !== '' && ctx.config.cors.origins.includes(origin));
-      if (req.method === 'OPTIONS') return preflight(res, 'GET, HEAD, OPTIONS');
-      const user = await currentUser(ctx, req);
-      if (!user) throw new UploadError('UNAUTHENTICATED', 'Not signed in.');
+export function meRoutes(ctx: ServerContext): Router {
+  const router = newRouter();
+  router
+    .route('/me')
+    .get(async (_req, res) => {
+      const { user: identity } = callerOf(res);
+      if (!identity) throw new UploadError('UNAUTHENTICATED', 'Not signed in.');
+      const user = await userOf(ctx, identity);
       const body: UserJson = { id: user.id, role: user.role, grants: [...user.grants] };
       sendJson(res, 200, body);
-    },
-  };
+    })
+    .all(methodNotAllowed(['GET', 'HEAD', 'OPTIONS']));
+  return router;
 }

@@ -7,39 +7,38 @@ import { realpath, stat } from 'node:fs/promises';
 import type { OutgoingHttpHeaders } from 'node:http';
 import { join, resolve, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import type { Router } from 'express';
 import { UploadError } from 'signet-upload/protocol';
 import type { ServerContext } from '../context.js';
 import { staticContentType } from '../mime.js';
-import { decodeSegment, type Route } from '../router.js';
+import { decodeSegment, newRouter } from '../http/route.js';
 
 export const DEMO_COOKIE = 'signet_token';
 
-export function staticRoute(ctx: ServerContext, root: string): Route {
+export function staticRoutes(ctx: ServerContext, root: string): Router {
   const rootPath = resolve(root);
-  return {
-    pattern: /^\/.*$/,
-    methods: ['GET', 'HEAD'],
-    async handle(req, res, _match, url) {
-      const file = await resolveFile(rootPath, url.pathname);
-      const headers: OutgoingHttpHeaders = {
-        'Content-Type': staticContentType(file.path),
-        'Content-Length': file.size,
-        'Cache-Control': 'no-cache',
-        'X-Content-Type-Options': 'nosniff',
-      };
-      // The demo page signs with this cookie; SameSite=Strict keeps other sites' requests from carrying it.
-      if (ctx.demoToken && file.path.endsWith('.html'))
-        headers['Set-Cookie'] = `${DEMO_COOKIE}=${ctx.demoToken}; HttpOnly; SameSite=Strict; Path=/`;
-      res.writeHead(200, headers);
-      if (req.method === 'HEAD') {
-        res.end();
-        return;
-      }
-      await pipeline(createReadStream(file.path), res).catch((error: unknown) => {
-        if ((error as NodeJS.ErrnoException).code !== 'ERR_STREAM_PREMATURE_CLOSE') throw error;
-      });
-    },
-  };
+  const router = newRouter();
+  router.get(/^\/.*$/, async (req, res) => {
+    const file = await resolveFile(rootPath, req.path);
+    const headers: OutgoingHttpHeaders = {
+      'Content-Type': staticContentType(file.path),
+      'Content-Length': file.size,
+      'Cache-Control': 'no-cache',
+      'X-Content-Type-Options': 'nosniff',
+    };
+    // The demo page signs with this cookie; SameSite=Strict keeps other sites' requests from carrying it.
+    if (ctx.demoToken && file.path.endsWith('.html'))
+      headers['Set-Cookie'] = `${DEMO_COOKIE}=${ctx.demoToken}; HttpOnly; SameSite=Strict; Path=/`;
+    res.writeHead(200, headers);
+    if (req.method === 'HEAD') {
+      res.end();
+      return;
+    }
+    await pipeline(createReadStream(file.path), res).catch((error: unknown) => {
+      if ((error as NodeJS.ErrnoException).code !== 'ERR_STREAM_PREMATURE_CLOSE') throw error;
+    });
+  });
+  return router;
 }
 
 async function resolveFile(root: string, pathname: string): Promise<{ path: string; size: number }> {

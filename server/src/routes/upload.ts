@@ -1,32 +1,46 @@
 /**
- * `POST /v1_1/:cloud/:resource_type/upload`: Cloudinary's Upload API, single requests and chunked ones.
- * Any origin may call it (the signature is the authorisation; no cookies are involved).
+ * `POST /v1_1/:cloud/:resource_type/upload`: Cloudinary's Upload API, single requests and chunked ones. Any origin
+ * may call it (the signature is the authorisation; no cookies are involved); errors use the statuses the official
+ * SDKs read (http/errors.ts).
  */
-import type { ServerResponse } from 'node:http';
+import type { Router } from 'express';
 import { isUploadResourceType, UploadError } from 'signet-upload/protocol';
 import type { ServerContext } from '../context.js';
-import { header, sendJson } from '../http.js';
-import { ingestChunk } from '../ingest/chunked.js';
-import { ingestSingle, type UploadTarget } from '../ingest/single.js';
-import { decodeSegment, type Route } from '../router.js';
+import { publicCors } from '../http/cors.js';
+import { cloudinaryStatuses, methodNotAllowed } from '../http/errors.js';
+import { header, sendJson } from '../http/respond.js';
+import { decodeSegment, groups, newRouter, requestUrl } from '../http/route.js';
+import { ingestChunk } from '../pipeline/chunked.js';
+import type { UploadTarget } from '../pipeline/finalize.js';
+import { ingestSingle } from '../pipeline/single.js';
 
-export function uploadRoute(ctx: ServerContext): Route {
-  return {
-    pattern: /^\/v1_1\/([^/]+)\/([^/]+)\/upload\/?$/,
-    methods: ['POST', 'OPTIONS'],
-    async handle(req, res, match, url) {
-      res.setHeader('Access-Control-Allow-Origin', '*');
-      if (req.method === 'OPTIONS') return preflight(res);
-      const target = uploadTarget(ctx, decodeSegment(match[1] ?? ''), decodeSegment(match[2] ?? ''));
+const UPLOAD = /^\/v1_1\/([^/]+)\/([^/]+)\/upload\/?$/;
+
+export function uploadRoutes(ctx: ServerContext): Router {
+  const router = newRouter();
+  router
+    .route(UPLOAD)
+    .all(
+      publicCors({
+        methods: ['POST'],
+        headers: ['Content-Type', 'X-Unique-Upload-Id', 'Content-Range', 'X-Requested-With'],
+      }),
+      cloudinaryStatuses,
+    )
+    .post(async (req, res) => {
+      const [cloud = '', resourceType = ''] = groups(req, UPLOAD);
+      const target = uploadTarget(ctx, decodeSegment(cloud), decodeSegment(resourceType));
       const uploadId = header(req, 'x-unique-upload-id');
       const contentRange = header(req, 'content-range');
+      const url = requestUrl(req);
       const body =
         uploadId || contentRange
           ? await ingestChunk(ctx, req, url, target, { uploadId, contentRange })
           : await ingestSingle(ctx, req, url, target);
       sendJson(res, 200, body);
-    },
-  };
+    })
+    .all(methodNotAllowed(['POST', 'OPTIONS']));
+  return router;
 }
 
 function uploadTarget(ctx: ServerContext, cloud: string, resourceType: string): UploadTarget {
@@ -35,13 +49,4 @@ function uploadTarget(ctx: ServerContext, cloud: string, resourceType: string): 
   if (!isUploadResourceType(resourceType))
     throw new UploadError('NOT_FOUND', `Unknown resource type "${resourceType.slice(0, 64)}".`);
   return { cloud, resourceType };
-}
-
-function preflight(res: ServerResponse): void {
-  res.writeHead(204, {
-    'Access-Control-Allow-Methods': 'POST, OPTIONS',
-    'Access-Control-Allow-Headers': 'Content-Type, X-Unique-Upload-Id, Content-Range, X-Requested-With',
-    'Access-Control-Max-Age': '600',
-  });
-  res.end();
 }

@@ -34,14 +34,13 @@ import {
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { ResourceType, UploadApiResponse } from 'signet-upload/protocol';
 import { isUploadResourceType, UploadError } from 'signet-upload/protocol';
-import { assertSignersMayUpload, signersOf } from '../auth/access.js';
 import type { AuthUser, ServerConfig } from '../config.js';
 import { nowSeconds, type ServerContext } from '../context.js';
-import { HEADER_BYTES } from '../ingest/detect.js';
-import { finalizeUpload } from '../ingest/finalize.js';
-import { ParamCollector, parseUploadRequest } from '../ingest/params.js';
-import { removeQuietly, tempPath } from '../ingest/temp.js';
-import { assertFresh, assertSigned, spendSignature, verifierFor } from '../ingest/verify.js';
+import { HEADER_BYTES } from '../validate/detect.js';
+import { finalizeUpload } from '../pipeline/finalize.js';
+import { ParamCollector, parseUploadRequest } from '../pipeline/request.js';
+import { removeQuietly, tempPath } from '../pipeline/temp.js';
+import { authorizeUpload } from '../pipeline/authorize.js';
 import type { UploadSettings } from '../presets/resolve.js';
 import { assertSize, settingsFor, sizeLimit } from '../presets/upload.js';
 import { createS3Client, type S3Store } from '../stores/s3.js';
@@ -111,22 +110,10 @@ export class DirectUploads {
     }
     collector.assertKnown();
     const values = collector.values();
-    const request = parseUploadRequest(values);
-    // The Upload API's order (ingest/single.ts): signature, presets, then the size (before spending anything),
-    // then the timestamp window and replay protection, last because spending the signature cannot be undone.
-    const verifier = verifierFor(this.#ctx);
-    if (!request.unsigned) assertSigned(request, verifier);
-    const settings = await settingsFor(this.#ctx, request);
-    assertSize(this.#ctx, settings, input.size);
-    // As on the Upload API: the people who signed must still be allowed into every folder (auth/access.ts).
-    const signers = request.unsigned ? [] : await signersOf(this.#ctx, request.signature);
-    await assertSignersMayUpload(this.#ctx, signers, settings);
-    if (!request.unsigned) {
-      assertFresh(request, verifier);
-      await spendSignature(request, verifier, this.#ctx.catalog.signatures);
-    }
+    // The size is known before any byte exists: an oversize one is refused before the signature is spent.
+    const auth = await authorizeUpload(this.#ctx, parseUploadRequest(values), { declaredSize: input.size });
 
-    const limit = sizeLimit(this.#ctx, settings);
+    const { limit } = auth;
     // Parts never below S3's minimum, and large enough that the largest allowed file fits in 10 000 of them.
     const floor = Math.max(MIN_PART, Math.ceil(limit / MAX_PARTS));
     const partSize = Math.min(MAX_PART, Math.max(floor, input.partSize ?? this.#settings.partSize));
@@ -138,7 +125,7 @@ export class DirectUploads {
       type: input.type,
       resourceType: input.resourceType,
       params: values,
-      signers,
+      signer: auth.signer,
       partSize,
       expiresAt: nowSeconds(this.#ctx) + this.#settings.uploadTtlSeconds,
     };
@@ -247,10 +234,12 @@ export class DirectUploads {
       // Read after the aborts: no request presigned before can change the object any more.
       const head = await store.head(upload.key);
       if (!head) throw new UploadError('FILE_MISSING', 'The uploaded object vanished.');
-      const settings = await this.#uploadSettings(upload);
-      // A grant revoked while the bytes went up still refuses (and the object is deleted below, like any refusal).
-      await assertSignersMayUpload(this.#ctx, upload.signers ?? [], settings);
-      assertSize(this.#ctx, settings, head.size);
+      // The start's use continues: presets and grants as they are now (a grant revoked while the bytes went up still
+      // refuses, and the object is deleted below, like any refusal).
+      const { settings } = await authorizeUpload(this.#ctx, parseUploadRequest(upload.params), {
+        continues: upload.signer,
+        declaredSize: head.size,
+      });
       await this.#fetchHead(upload, head, detectFile);
       const response = await finalizeUpload(
         this.#ctx,
@@ -319,9 +308,6 @@ export class DirectUploads {
       throw new UploadError('SIGNATURE_REPLAYED', 'This upload is already stored; start a new one.');
   }
 
-  #uploadSettings(upload: DirectUpload): Promise<UploadSettings> {
-    return settingsFor(this.#ctx, parseUploadRequest(upload.params));
-  }
 
   async #abortOpenUploads(upload: DirectUpload): Promise<void> {
     const Key = this.#store.objectKey(upload.key);

@@ -7,6 +7,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { ResourceType } from 'signet-upload/protocol';
 import { UploadError } from 'signet-upload/protocol';
+import type { Signer } from '../pipeline/authorize.js';
 
 export interface DirectUpload {
   /** The store key the server chose; the object is `prefix + key`. */
@@ -24,11 +25,12 @@ export interface DirectUpload {
   partSize: number;
   /** Unix seconds. */
   expiresAt: number;
-  /** Who signed the parameters (from /api/sign's records), re-checked against their grants at completion. */
-  signers?: { id: string; role: 'admin' | 'contributor' }[];
+  /** Who vouched for the parameters at the start (pipeline/authorize.ts), held to their grants at completion. */
+  signer: Signer;
 }
 
-const VERSION = 1;
+// 2: `signer` replaced `signers`; a token of version 1 is refused (start the upload again).
+const VERSION = 2;
 
 function tokenKey(apiSecret: string): Buffer {
   // Its own key, so a token can never pass for any other signature made with the API secret.

@@ -4,7 +4,7 @@
  */
 import type { ByteSource } from 'signet-upload/protocol';
 import { UploadError } from 'signet-upload/protocol';
-import { headerDimensions } from '../ingest/detect.js';
+import { headerDimensions } from './detect.js';
 
 export interface Dimensions {
   width: number;

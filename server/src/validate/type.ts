@@ -4,7 +4,7 @@
  */
 import { fileTypeFromFile } from 'file-type/node';
 import type { ResourceType } from 'signet-upload/protocol';
-import { kindOf, rawExtension } from '../ingest/detect.js';
+import { kindOf, rawExtension } from './detect.js';
 import { CLAIMABLE_FORMATS, canonicalExtension, isActiveFormat, isActiveNameExtension } from './formats.js';
 import { refineXml, sniffMarkup } from './sniff.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { ParamCollector, parseUploadRequest } from '../../src/ingest/params.js';
+import { ParamCollector, parseUploadRequest } from '../../src/pipeline/request.js';
 
 describe('ParamCollector', () => {
   test('takes each name once, whatever its form', () => {

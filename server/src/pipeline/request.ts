@@ -45,6 +45,15 @@ export class ParamCollector {
     return this.#values.has(name);
   }
 
+  /**
+   * At the start of the file part: some parameters must have come already (every client we know sends them
+   * first). A file before any of them is refused before its bytes are read, whatever follows it.
+   */
+  assertFieldsFirst(): void {
+    if (this.#values.size === 0 && this.#unknown.size === 0)
+      throw new UploadError('BAD_REQUEST', 'Send every parameter before the file.');
+  }
+
   /** Throws PARAM_NOT_ALLOWED naming every unknown parameter seen so far. */
   assertKnown(): void {
     if (this.#unknown.size === 0) return;

@@ -5,7 +5,7 @@
  * or a whole asset.
  */
 import { randomBytes } from 'node:crypto';
-import type { ResourceType, UploadApiResponse } from 'signet-upload/protocol';
+import type { UploadApiResponse, UploadResourceType } from 'signet-upload/protocol';
 import { toUploadResponse } from '../asset-json.js';
 import { folderOf } from '../auth/permissions.js';
 import type { AssetRecord } from '../catalog/catalog.js';
@@ -16,6 +16,12 @@ import { sanitizeDisplayText } from '../validate/names.js';
 import { validateContent } from '../validate/pipeline.js';
 import { displayFilename, makePublicId } from './naming.js';
 import { removeQuietly } from './temp.js';
+
+/** Where an upload goes: the cloud and the URL's resource type (`auto` decides from the bytes). */
+export interface UploadTarget {
+  cloud: string;
+  resourceType: UploadResourceType;
+}
 
 export interface CompleteFile {
   /** Consumed on success, removed on failure. */
@@ -35,7 +41,7 @@ export interface CompleteFile {
 
 export async function finalizeUpload(
   ctx: ServerContext,
-  target: { cloud: string; resourceType: ResourceType | 'auto' },
+  target: UploadTarget,
   settings: UploadSettings,
   file: CompleteFile,
 ): Promise<UploadApiResponse> {
@@ -48,7 +54,7 @@ export async function finalizeUpload(
 
 async function publish(
   ctx: ServerContext,
-  target: { cloud: string; resourceType: ResourceType | 'auto' },
+  target: UploadTarget,
   settings: UploadSettings,
   file: CompleteFile,
 ): Promise<UploadApiResponse> {

@@ -1,19 +1,27 @@
 /**
- * Reads a multipart/form-data request with busboy: text fields go to `onField`, the one file part to `onFile`
- * (which must consume the stream). Any failure stops reading, lets the rest of the body drain, waits for the file
- * handler to settle (so the caller can delete what it wrote) and rejects with an `UploadError`.
+ * Reads a multipart/form-data upload with busboy, parameters first: every text field must come before the one file
+ * part (the official SDKs, the widget and Companion all send them so). When the file part starts, `onFile` gets the
+ * parameters received so far and decides — authorises — before it consumes a byte of the file; a field after the
+ * file is refused. Any failure stops reading and waits for the file handler to settle (so the caller can remove what
+ * it wrote); the caller's error renderer then ends the request without reading the rest of its body.
  */
 import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 import busboy from 'busboy';
 import { UploadError } from 'signet-upload/protocol';
-import { discardBody, mediaType } from '../http.js';
+import { mediaType } from '../http/respond.js';
 
 export interface FilePartInfo {
   /** The client's file name: display only, never a path. */
   filename: string;
   /** The part's declared Content-Type (busboy says text/plain when there is none): checked, never trusted. */
   mimeType: string;
+  /**
+   * A lower bound of the file's size from the request's Content-Length (what is left of the body once the part's
+   * headers were read, less the closing boundary); null without a Content-Length. Lets a declared oversize body be
+   * refused before it is read.
+   */
+  atLeast: number | null;
 }
 
 export interface MultipartHandlers {
@@ -21,14 +29,13 @@ export interface MultipartHandlers {
   /** The error when the file part goes over `limits.fileSize` (413 for uploads, 400 for a chunk longer than said). */
   fileTooLarge: () => UploadError;
   onField(name: string, value: string): void;
+  /** Must consume `stream` (or throw before reading it). */
   onFile(stream: Readable, info: FilePartInfo): Promise<void>;
 }
 
 export function readMultipart(req: IncomingMessage, handlers: MultipartHandlers): Promise<void> {
-  if (mediaType(req) !== 'multipart/form-data') {
-    discardBody(req);
+  if (mediaType(req) !== 'multipart/form-data')
     return Promise.reject(new UploadError('BAD_REQUEST', 'The upload must be sent as multipart/form-data.'));
-  }
   return new Promise((resolve, reject) => {
     let parser: busboy.Busboy;
     try {
@@ -46,12 +53,22 @@ export function readMultipart(req: IncomingMessage, handlers: MultipartHandlers)
         },
       });
     } catch (cause) {
-      discardBody(req);
       reject(new UploadError('BAD_REQUEST', 'Malformed multipart/form-data request.', { cause }));
       return;
     }
 
+    const declared = Number(req.headers['content-length']);
+    const boundary = /boundary=(?:"([^"]+)"|([^;]+))/i.exec(req.headers['content-type'] ?? '');
+    // `\r\n--<boundary>--\r\n` follows the file's last byte.
+    const closing = (boundary?.[1] ?? boundary?.[2] ?? '').length + 8;
+    let consumed = 0;
+    const count = (chunk: Buffer): void => {
+      consumed += chunk.length;
+    };
+    req.on('data', count);
+
     let failed = false;
+    let fileSeen = false;
     let fileDone: Promise<void> | undefined;
     let fileStream: Readable | undefined;
 
@@ -59,8 +76,7 @@ export function readMultipart(req: IncomingMessage, handlers: MultipartHandlers)
       if (failed) return;
       failed = true;
       req.unpipe(parser);
-      discardBody(req);
-      fileStream?.resume();
+      req.off('data', count);
       fileStream?.destroy();
       const settled = fileDone?.catch(() => {}) ?? Promise.resolve();
       void settled.then(() => reject(error));
@@ -76,6 +92,7 @@ export function readMultipart(req: IncomingMessage, handlers: MultipartHandlers)
 
     parser.on('field', (name, value, info) =>
       guard(() => {
+        if (fileSeen) throw new UploadError('BAD_REQUEST', 'Send every parameter before the file.');
         if (info.nameTruncated || info.valueTruncated)
           throw new UploadError('PARAM_INVALID', `The value of "${name.slice(0, 64)}" is too long.`);
         if (name === 'file')
@@ -84,15 +101,17 @@ export function readMultipart(req: IncomingMessage, handlers: MultipartHandlers)
       }),
     );
     parser.on('file', (name, stream, info) => {
-      if (failed || name !== 'file') {
+      if (failed || fileSeen || name !== 'file') {
         stream.resume();
         if (name !== 'file')
           fail(new UploadError('PARAM_NOT_ALLOWED', `The file must be sent as "file", not "${name.slice(0, 64)}".`));
         return;
       }
+      fileSeen = true;
       fileStream = stream;
       stream.once('limit', () => fail(handlers.fileTooLarge()));
-      fileDone = handlers.onFile(stream, { filename: info.filename ?? '', mimeType: info.mimeType ?? '' });
+      const atLeast = Number.isSafeInteger(declared) ? Math.max(0, declared - consumed - closing) : null;
+      fileDone = handlers.onFile(stream, { filename: info.filename ?? '', mimeType: info.mimeType ?? '', atLeast });
       fileDone.catch(fail);
     });
     parser.on('fieldsLimit', () => fail(new UploadError('BAD_REQUEST', 'Too many fields in the request.')));
@@ -102,6 +121,7 @@ export function readMultipart(req: IncomingMessage, handlers: MultipartHandlers)
     );
     parser.on('close', () => {
       if (failed) return;
+      req.off('data', count);
       void (fileDone ?? Promise.resolve()).then(
         () => {
           if (!failed) resolve();

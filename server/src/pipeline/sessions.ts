@@ -1,8 +1,12 @@
 /**
  * Chunked uploads (Cloudinary's `X-Unique-Upload-Id` + `Content-Range` protocol): parsing the headers, and the
- * sessions on disk that collect chunks in order. A session is `<chunksDir>/<hash of cloud + upload id>/` with the
- * bytes so far in `data` and its state in `state.json`; `received` in the state is the truth, so bytes past it
- * (from a failed chunk or a crash) are never part of the file.
+ * sessions on disk that collect chunks. A session is `<chunksDir>/<hash of cloud + upload id>/` with the bytes so far
+ * in `data` and its state in `state.json`; `received` in the state is the truth, so bytes past it (from a failed
+ * chunk or a crash) are never part of the file.
+ *
+ * A session belongs to whoever opened it: its first chunk's signature, the signer behind it and its parameters
+ * (chunked.ts checks each later chunk against them before touching anything here). A finished session leaves a
+ * small marker with its answer, so a retried last chunk whose first attempt did arrive gets that same answer.
  */
 import { createHash, type Hash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
@@ -10,9 +14,8 @@ import { mkdir, readdir, readFile, rename, rm, stat, truncate, writeFile } from 
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { ResourceType } from 'signet-upload/protocol';
-import { UploadError } from 'signet-upload/protocol';
-import type { Identity } from '../auth/permissions.js';
+import { type UploadApiResponse, type UploadResourceType, UploadError } from 'signet-upload/protocol';
+import type { Signer } from './authorize.js';
 
 export interface ContentRange {
   start: number;
@@ -22,10 +25,11 @@ export interface ContentRange {
   total: number | null;
 }
 
-// The official SDK's ids are base64 with everything but [a-z0-9] stripped, so they can be short (see report).
+// The official SDK's ids are base64 with everything but [a-z0-9] stripped, so they can be short.
 const UPLOAD_ID = /^[A-Za-z0-9_-]{1,128}$/;
 const RANGE = /^bytes (\d{1,16})-(\d{1,16})\/(\d{1,16}|-1)$/;
 const TOMBSTONE = '.expired';
+const DONE = '.done.json';
 
 export function parseUploadId(value: string): string {
   if (!UPLOAD_ID.test(value))
@@ -45,20 +49,40 @@ export function parseContentRange(value: string): ContentRange {
   return { start, end, total };
 }
 
+/** Who opened a session: only the same owner may add to it. */
+export interface SessionOwner {
+  /** The first chunk's signature, lower-cased ('' for an unsigned upload). */
+  signature: string;
+  signer: Signer;
+  /** Every parameter of the first chunk but `signature` and `timestamp`; later chunks must send the same. */
+  params: Record<string, string>;
+}
+
+export interface ReceivedChunk {
+  start: number;
+  end: number;
+  md5: string;
+}
+
 export interface SessionState {
   cloud: string;
   uploadId: string;
-  resourceType: ResourceType | 'auto';
+  resourceType: UploadResourceType;
   received: number;
   total: number | null;
-  /** Every parameter of the first chunk but `signature` and `timestamp`; later chunks must send the same. */
-  params: Record<string, string>;
-  signature: string;
-  /** Whom the signing endpoint gave this upload's signatures (auth/access.ts); absent in sessions from before. */
-  signers?: Identity[];
+  owner: SessionOwner;
+  chunks: ReceivedChunk[];
   filename: string;
   createdAt: number;
   updatedAt: number;
+}
+
+/** What a finished session leaves behind for a retried last chunk. */
+export interface FinishedSession {
+  owner: SessionOwner;
+  last: ReceivedChunk;
+  response: UploadApiResponse;
+  finishedAt: number;
 }
 
 /** One request's exclusive hold on a session. */
@@ -66,13 +90,15 @@ export interface SessionLease {
   /** null for a session this chunk starts. */
   readonly state: SessionState | null;
   readonly dataFile: string;
-  /** Writes a chunk's bytes at `offset`; resolves with how many arrived. */
-  write(stream: Readable, offset: number): Promise<number>;
+  /** Writes a chunk's bytes at `offset`; resolves with how many arrived and their MD5. */
+  write(stream: Readable, offset: number): Promise<{ bytes: number; md5: string }>;
   save(state: SessionState): Promise<void>;
   /** Cuts the data back to what the state says was received (undoes a failed chunk). */
   rollback(): Promise<void>;
   /** Removes the session and everything in it. */
   discard(): Promise<void>;
+  /** Removes the session, leaving the marker a retried last chunk is answered from. */
+  finish(done: FinishedSession): Promise<void>;
   release(): void;
   /**
    * MD5 of all bytes received, when this process saw every chunk in order (kept incrementally, so the last chunk
@@ -95,12 +121,26 @@ export class ChunkSessions {
     this.#now = now;
   }
 
+  /** The session's state without taking it (to decide how to authorise a chunk); null when there is none. */
+  async peek(cloud: string, uploadId: string): Promise<SessionState | null> {
+    return readState(join(this.#dir, sessionId(cloud, uploadId))).catch(() => null);
+  }
+
+  /** The answer a finished session left, or null. */
+  async finished(cloud: string, uploadId: string): Promise<FinishedSession | null> {
+    try {
+      return JSON.parse(await readFile(join(this.#dir, sessionId(cloud, uploadId) + DONE), 'utf8')) as FinishedSession;
+    } catch {
+      return null;
+    }
+  }
+
   /**
    * Takes the session for (cloud, upload id): 410 UPLOAD_EXPIRED when it expired (or was swept), 400 CHUNK_INVALID
    * while another chunk of it is still arriving.
    */
   async acquire(cloud: string, uploadId: string): Promise<SessionLease> {
-    const id = createHash('sha256').update(`${cloud}\n${uploadId}`).digest('hex').slice(0, 40);
+    const id = sessionId(cloud, uploadId);
     if (this.#busy.has(id))
       throw new UploadError('CHUNK_INVALID', 'Another chunk of this upload is still arriving; send chunks in order.');
     this.#busy.add(id);
@@ -119,12 +159,12 @@ export class ChunkSessions {
     }
   }
 
-  /** Expires idle sessions (leaving a tombstone so a late chunk gets 410) and forgets old tombstones. */
+  /** Expires idle sessions (leaving a tombstone so a late chunk gets 410) and forgets old tombstones and markers. */
   async sweep(): Promise<void> {
     const now = this.#now();
     for (const entry of await readdir(this.#dir).catch(() => [] as string[])) {
       const path = join(this.#dir, entry);
-      if (entry.endsWith(TOMBSTONE)) {
+      if (entry.endsWith(TOMBSTONE) || entry.endsWith(DONE)) {
         const info = await stat(path).catch(() => null);
         if (info && now - info.mtimeMs > Math.max(this.#ttlMs, 24 * 3600 * 1000)) await rm(path, { force: true });
         continue;
@@ -156,6 +196,7 @@ export class ChunkSessions {
         if (!state) await mkdir(dir, { recursive: true, mode: 0o700 });
         const base = offset === 0 ? { hash: createHash('md5'), received: 0 } : running;
         const hash = base && base.received === offset ? base.hash.copy() : null;
+        const chunkHash = createHash('md5');
         let bytes = 0;
         await pipeline(
           stream,
@@ -163,13 +204,14 @@ export class ChunkSessions {
             for await (const chunk of chunks) {
               bytes += chunk.length;
               hash?.update(chunk);
+              chunkHash.update(chunk);
               yield chunk;
             }
           },
           createWriteStream(dataFile, { flags: state ? 'r+' : 'w', start: offset, mode: 0o600 }),
         );
         pending = hash ? { hash, received: offset + bytes } : null;
-        return bytes;
+        return { bytes, md5: chunkHash.digest('hex') };
       },
       save: async (next) => {
         await truncate(dataFile, next.received);
@@ -191,6 +233,13 @@ export class ChunkSessions {
         this.#hashes.delete(id);
         return rm(dir, { recursive: true, force: true });
       },
+      finish: async (done) => {
+        this.#hashes.delete(id);
+        const marker = join(this.#dir, id + DONE);
+        await writeFile(`${marker}.tmp`, JSON.stringify(done), { mode: 0o600 });
+        await rename(`${marker}.tmp`, marker);
+        await rm(dir, { recursive: true, force: true });
+      },
       release: () => {
         if (released) return;
         released = true;
@@ -200,9 +249,15 @@ export class ChunkSessions {
   }
 }
 
+function sessionId(cloud: string, uploadId: string): string {
+  return createHash('sha256').update(`${cloud}\n${uploadId}`).digest('hex').slice(0, 40);
+}
+
 async function readState(dir: string): Promise<SessionState | null> {
   try {
-    return JSON.parse(await readFile(join(dir, 'state.json'), 'utf8')) as SessionState;
+    const state = JSON.parse(await readFile(join(dir, 'state.json'), 'utf8')) as Partial<SessionState>;
+    // A session from before sessions had owners cannot prove whose it is: it starts again from its first chunk.
+    return state.owner && Array.isArray(state.chunks) ? (state as SessionState) : null;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw error;

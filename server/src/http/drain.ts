@@ -1,0 +1,27 @@
+/**
+ * An answer given before the request body was read (a refusal decided on the headers or the parameters): the rest of
+ * the body is never stored, and never read without bound. At most `maxBytes` (or `maxMs`) of it flow to nowhere, so
+ * a client still sending can read the answer; then the connection closes.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+const MiB = 1024 * 1024;
+
+export function finishUnreadBody(req: IncomingMessage, res: ServerResponse, maxBytes = 4 * MiB, maxMs = 5000): void {
+  if (req.complete || req.readableEnded || req.destroyed) return;
+  if (!res.headersSent) res.setHeader('Connection', 'close');
+  let seen = 0;
+  const close = (): void => {
+    clearTimeout(timer);
+    req.socket.destroy();
+  };
+  const timer = setTimeout(close, maxMs);
+  timer.unref();
+  req.on('data', (chunk: Buffer) => {
+    seen += chunk.length;
+    if (seen > maxBytes) close();
+  });
+  req.once('end', () => clearTimeout(timer));
+  req.once('close', () => clearTimeout(timer));
+  req.resume();
+}
