@@ -1,10 +1,5 @@
 import { UploadError } from '../errors.js';
-import {
-  paramToString,
-  type SignedParams,
-  type UploadApiResponse,
-  type UploadParams,
-} from '../protocol/params.js';
+import { paramToString, type SignedParams, type UploadApiResponse, type UploadParams } from '../protocol/params.js';
 import type { RemoteTarget, RemoteTask, UploadBackend, UploadTask } from './backend.js';
 import type { Signer } from './signer.js';
 import { errorFromBody, nowSeconds } from './signer.js';
@@ -156,7 +151,6 @@ const ok = (result: XhrResult) => result.status >= 200 && result.status < 300;
 const retriable = (status: number) => status >= 500 || status === 408 || status === 429 || status === 0;
 const scale = (loaded: number, total: number, size: number) =>
   total > 0 ? Math.min(size, (loaded / total) * size) : 0;
-
 
 function randomId(): string {
   return crypto.randomUUID().replaceAll('-', '');

@@ -408,4 +408,3 @@ export function installS3Backend(uppy: Uppy<Meta, Body>, options: S3BackendOptio
     },
   };
 }
-

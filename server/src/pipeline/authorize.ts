@@ -32,7 +32,7 @@ type AuthorizeContext = Pick<ServerContext, 'catalog' | 'config' | 'credentials'
 
 /** Who vouches for an upload: users the signing endpoint signed for, the API secret's holder, or nobody. */
 export type Signer =
-  | { kind: 'issued'; users: Identity[]; /** How many times the signing endpoint issued it. */ issued: number }
+  | { kind: 'issued'; users: Identity[] /** How many times the signing endpoint issued it. */; issued: number }
   | { kind: 'secret' }
   | { kind: 'unsigned' };
 

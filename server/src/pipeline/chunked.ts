@@ -78,7 +78,11 @@ export async function ingestChunk(
           if (continues && isFatal(error)) await discard(ctx, target, uploadId);
           throw error;
         });
-        const mine: SessionOwner = { signature: signatureOf(request), signer: auth.signer, params: fingerprint(values) };
+        const mine: SessionOwner = {
+          signature: signatureOf(request),
+          signer: auth.signer,
+          params: fingerprint(values),
+        };
         if (known) assertOwner(known, mine);
         if (finished) {
           // A retried last chunk of an upload that already finished.
@@ -100,7 +104,10 @@ export async function ingestChunk(
         assertInSequence(state, range, target);
         const written = await lease.write(stream, range.start);
         if (written.bytes !== expected)
-          throw new UploadError('CHUNK_INVALID', `The chunk has ${written.bytes} bytes; its Content-Range says ${expected}.`);
+          throw new UploadError(
+            'CHUNK_INVALID',
+            `The chunk has ${written.bytes} bytes; its Content-Range says ${expected}.`,
+          );
         const now = ctx.now();
         const next: SessionState = {
           cloud: target.cloud,

@@ -4,8 +4,8 @@
 import { randomInt } from 'node:crypto';
 import type { ResourceType } from 'signet-upload/protocol';
 import { checkPublicId } from 'signet-upload/protocol';
-import { sanitizeDisplayName } from '../validate/names.js';
 import { rawExtension } from '../validate/detect.js';
+import { sanitizeDisplayName } from '../validate/names.js';
 
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
 

@@ -6,7 +6,6 @@ import {
   checkFolder,
   checkPublicId,
   checkTags,
-  LIMITS,
   parseContext,
   parseTags,
   SERVER_PARAMS,
@@ -79,20 +78,10 @@ export interface UploadRequest {
   timestamp: number;
   /** Exactly the parameters the signature covers. */
   signed: Record<string, string>;
-  publicId: string | undefined;
-  folder: string;
-  assetFolder: string | undefined;
-  displayName: string | undefined;
-  tags: string[];
-  context: Record<string, string>;
-  useFilename: boolean;
-  uniqueFilename: boolean;
-  filenameOverride: string | undefined;
-  overwrite: boolean;
   uploadPreset: string | undefined;
   /** The names of the parameters sent with a value. */
   sent: string[];
-  /** What the request set itself, for layering over presets (the fields above hold the defaults filled in). */
+  /** What the request set itself, checked, for layering over presets (presets/resolve.ts fills the defaults). */
   explicit: ExplicitParams;
 }
 
@@ -124,11 +113,10 @@ export function parseUploadRequest(values: Record<string, string>): UploadReques
     throw new UploadError('PARAM_INVALID', 'timestamp must be an integer number of seconds.');
 
   const publicId = get('public_id');
-  const folder = get('folder') ?? '';
   const assetFolder = get('asset_folder');
   const tags = parseTags(get('tags') ?? '');
   if (publicId !== undefined) assertRule(checkPublicId(publicId));
-  assertRule(checkFolder(folder));
+  assertRule(checkFolder(get('folder') ?? ''));
   if (assetFolder !== undefined) assertRule(checkFolder(assetFolder));
   assertRule(checkTags(tags));
 
@@ -152,17 +140,6 @@ export function parseUploadRequest(values: Record<string, string>): UploadReques
     algorithm: algorithmText,
     timestamp: Number(timestampText ?? 0),
     signed,
-    publicId,
-    folder,
-    assetFolder,
-    displayName: explicit.displayName,
-    tags,
-    context: explicit.context ?? {},
-    useFilename: explicit.useFilename ?? false,
-    uniqueFilename: explicit.uniqueFilename ?? true,
-    filenameOverride: explicit.filenameOverride,
-    // Off unless asked: a second upload to a taken public ID returns the existing asset (Cloudinary's answer).
-    overwrite: explicit.overwrite ?? false,
     uploadPreset,
     sent: Object.keys(values).filter((name) => get(name) !== undefined),
     explicit,

@@ -14,7 +14,7 @@ import { mkdir, readdir, readFile, rename, rm, stat, truncate, writeFile } from 
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { type UploadApiResponse, type UploadResourceType, UploadError } from 'signet-upload/protocol';
+import { type UploadApiResponse, UploadError, type UploadResourceType } from 'signet-upload/protocol';
 import type { Signer } from './authorize.js';
 
 export interface ContentRange {

@@ -7,15 +7,7 @@
  */
 
 import type { ResourceType } from 'signet-upload/protocol';
-import {
-  checkContext,
-  checkFolder,
-  checkTags,
-  LIMITS,
-  parseTags,
-  RESOURCE_TYPES,
-  UploadError,
-} from 'signet-upload/protocol';
+import { checkContext, checkFolder, checkTags, parseTags, RESOURCE_TYPES, UploadError } from 'signet-upload/protocol';
 
 /** The widget's rule for preset names (src/options/options.ts), so any name the panel accepts can exist. */
 export const PRESET_NAME = /^[A-Za-z0-9_-]{1,64}$/;

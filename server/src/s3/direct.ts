@@ -36,14 +36,12 @@ import type { ResourceType, UploadApiResponse } from 'signet-upload/protocol';
 import { isUploadResourceType, UploadError } from 'signet-upload/protocol';
 import type { AuthUser, ServerConfig } from '../config.js';
 import { nowSeconds, type ServerContext } from '../context.js';
-import { HEADER_BYTES } from '../validate/detect.js';
+import { authorizeUpload } from '../pipeline/authorize.js';
 import { finalizeUpload } from '../pipeline/finalize.js';
 import { ParamCollector, parseUploadRequest } from '../pipeline/request.js';
 import { removeQuietly, tempPath } from '../pipeline/temp.js';
-import { authorizeUpload } from '../pipeline/authorize.js';
-import type { UploadSettings } from '../presets/resolve.js';
-import { assertSize, settingsFor, sizeLimit } from '../presets/upload.js';
 import { createS3Client, type S3Store } from '../stores/s3.js';
+import { HEADER_BYTES } from '../validate/detect.js';
 import { type DirectUpload, makeUploadToken, readUploadToken } from './token.js';
 
 const MiB = 1024 * 1024;
@@ -307,7 +305,6 @@ export class DirectUploads {
     if (await this.#store.head(upload.key))
       throw new UploadError('SIGNATURE_REPLAYED', 'This upload is already stored; start a new one.');
   }
-
 
   async #abortOpenUploads(upload: DirectUpload): Promise<void> {
     const Key = this.#store.objectKey(upload.key);

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { rawExtension } from '../../src/validate/detect.js';
 import { displayFilename, filenameToId, makePublicId, type NamingInput } from '../../src/pipeline/naming.js';
+import { rawExtension } from '../../src/validate/detect.js';
 
 const base: NamingInput = {
   publicId: undefined,

@@ -34,19 +34,17 @@ describe('parseUploadRequest', () => {
     });
     expect(request).toMatchObject({
       timestamp: 100,
-      publicId: 'a',
-      folder: '',
-      tags: ['x', 'y'],
-      useFilename: true,
-      uniqueFilename: true,
-      overwrite: false,
       algorithm: 'sha256',
+      explicit: { publicId: 'a', folder: undefined, tags: ['x', 'y'], useFilename: true, uniqueFilename: undefined },
     });
     expect(request.signed).toEqual({ timestamp: '100', public_id: 'a', tags: 'x,y', use_filename: '1' });
   });
 
   test('reads blank values as absent', () => {
-    expect(parseUploadRequest({ ...base, public_id: '', folder: '' }).publicId).toBeUndefined();
+    expect(parseUploadRequest({ ...base, public_id: '', folder: '' }).explicit).toMatchObject({
+      publicId: undefined,
+      folder: undefined,
+    });
   });
 
   test.each([
