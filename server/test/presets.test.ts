@@ -262,7 +262,10 @@ describe('every preset setting changes the stored result', () => {
     // The name rule sees the sanitized original name, never a path.
     expect((await auto({ data: png, name: '../x/IMG_1.png' })).body.tags).toEqual(['upload', 'photo', 'camera']);
     // A PNG named .pdf is a PNG: the rules see the format from the bytes, never the name's claim.
-    expect((await auto({ data: png, name: 'fake.pdf' })).body).toMatchObject({ format: 'png', tags: ['upload', 'photo'] });
+    expect((await auto({ data: png, name: 'fake.pdf' })).body).toMatchObject({
+      format: 'png',
+      tags: ['upload', 'photo'],
+    });
   });
 
   test('an unknown upload_preset → 400 PARAM_INVALID and nothing stored', async () => {

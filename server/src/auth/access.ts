@@ -33,7 +33,6 @@ const ISSUED_MARGIN_SECONDS = 300;
 
 type AccessContext = Pick<ServerContext, 'catalog' | 'config' | 'credentials' | 'demoToken'>;
 
-
 export async function userOf(ctx: Pick<ServerContext, 'catalog'>, identity: Identity): Promise<User> {
   return effectiveUser(identity, await ctx.catalog.users.get(identity.id));
 }

@@ -11,18 +11,18 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import * as companion from '@uppy/companion';
+import type { RequestHandler, Router } from 'express';
 import session from 'express-session';
 import schedule from 'node-schedule';
-import type { RequestHandler, Router } from 'express';
 import { UploadError } from 'signet-upload/protocol';
 import type { ServerContext } from '../context.js';
-import { objectBody, jsonBody } from '../http/json.js';
+import { errorBody } from '../http/errors.js';
+import { jsonBody, objectBody } from '../http/json.js';
 import { newRouter } from '../http/route.js';
 import { type GuardScope, newGuardScope, runGuarded } from './connect-guard.js';
 import { COMPANION_LOG_NAME, routeCompanionLogs } from './log.js';
 import { OAuthTokenSocketShim } from './oauth-token-socket-shim.js';
 import { describeRemoteFailure, statusOf, translateUrlAnswer } from './remote-errors.js';
-import { errorBody } from '../http/errors.js';
 import type { CompanionSettings } from './settings.js';
 import { checkRemoteUrl } from './ssrf-guard.js';
 
@@ -267,8 +267,6 @@ function codeSocketErrors(emitter: EventEmitter & { [CODED]?: true }): void {
     return emit(name, ...args);
   };
 }
-
-
 
 function parseJson(text: string): unknown {
   try {

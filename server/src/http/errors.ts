@@ -31,7 +31,9 @@ export function renderError(log: (line: string) => void): ErrorRequestHandler {
   return (thrown: unknown, req, res, _next) => {
     const known = toUploadError(thrown);
     if (!known)
-      log(`signet-server: internal error: ${thrown instanceof Error ? (thrown.stack ?? thrown.message) : String(thrown)}`);
+      log(
+        `signet-server: internal error: ${thrown instanceof Error ? (thrown.stack ?? thrown.message) : String(thrown)}`,
+      );
     finishUnreadBody(req, res);
     if (res.headersSent) {
       // Half a body already went out; the only honest signal left is a broken connection.

@@ -29,7 +29,10 @@ export function adminAssetRoutes(ctx: ServerContext): Router {
       const status = text === '' ? undefined : text.split(',');
       const unknown = status?.filter((value) => !(ASSET_STATUSES as readonly string[]).includes(value)) ?? [];
       if (unknown.length > 0)
-        throw new UploadError('PARAM_INVALID', `status must be a comma-separated list of ${ASSET_STATUSES.join(', ')}.`);
+        throw new UploadError(
+          'PARAM_INVALID',
+          `status must be a comma-separated list of ${ASSET_STATUSES.join(', ')}.`,
+        );
       sendJson(res, 200, await listAssets(ctx, url, status as AssetStatus[] | undefined));
     })
     .all(methodNotAllowed(['GET', 'HEAD']));

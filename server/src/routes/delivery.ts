@@ -5,8 +5,8 @@
  * `assets.deliverPending` is off) but never cached without revalidation, so a later rejection takes effect.
  */
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
-import type { Router } from 'express';
 import { pipeline } from 'node:stream/promises';
+import type { Router } from 'express';
 import type { ResourceType } from 'signet-upload/protocol';
 import { UploadError } from 'signet-upload/protocol';
 import type { AssetRecord } from '../catalog/catalog.js';

@@ -2,8 +2,9 @@
  * `GET /api/me`: who the caller is to this server (`{id, role, grants}`), as the media library shows it; 401
  * UNAUTHENTICATED without a user. Roles and grants are the catalogue's, as every check sees them.
  */
-import { UploadError } from 'signet-upload/protocol';
+
 import type { Router } from 'express';
+import { UploadError } from 'signet-upload/protocol';
 import { userOf } from '../auth/access.js';
 import type { Grant, Role } from '../auth/permissions.js';
 import type { ServerContext } from '../context.js';

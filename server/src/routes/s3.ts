@@ -8,8 +8,8 @@
 import type { Router } from 'express';
 import type { ServerContext } from '../context.js';
 import { requireUser, signedIn } from '../http/caller.js';
-import { jsonBody } from '../http/json.js';
 import { methodNotAllowed } from '../http/errors.js';
+import { jsonBody } from '../http/json.js';
 import { sendJson } from '../http/respond.js';
 import { newRouter } from '../http/route.js';
 import type { DirectUploads } from '../s3/direct.js';
@@ -18,15 +18,21 @@ export function s3Routes(ctx: ServerContext, uploads: DirectUploads): Router {
   const router = newRouter();
   router
     .route('/s3/start')
-    .post(signedIn(), ...jsonBody(ctx), async (req, res) => sendJson(res, 200, await uploads.start(requireUser(res), req.body)))
+    .post(signedIn(), ...jsonBody(ctx), async (req, res) =>
+      sendJson(res, 200, await uploads.start(requireUser(res), req.body)),
+    )
     .all(methodNotAllowed(['POST', 'OPTIONS']));
   router
     .route('/s3/sign')
-    .post(signedIn(), ...jsonBody(ctx), async (req, res) => sendJson(res, 200, await uploads.sign(requireUser(res), req.body)))
+    .post(signedIn(), ...jsonBody(ctx), async (req, res) =>
+      sendJson(res, 200, await uploads.sign(requireUser(res), req.body)),
+    )
     .all(methodNotAllowed(['POST', 'OPTIONS']));
   router
     .route('/s3/complete')
-    .post(signedIn(), ...jsonBody(ctx), async (req, res) => sendJson(res, 200, await uploads.complete(requireUser(res), req.body)))
+    .post(signedIn(), ...jsonBody(ctx), async (req, res) =>
+      sendJson(res, 200, await uploads.complete(requireUser(res), req.body)),
+    )
     .all(methodNotAllowed(['POST', 'OPTIONS']));
   return router;
 }

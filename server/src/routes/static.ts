@@ -10,8 +10,8 @@ import { pipeline } from 'node:stream/promises';
 import type { Router } from 'express';
 import { UploadError } from 'signet-upload/protocol';
 import type { ServerContext } from '../context.js';
-import { staticContentType } from '../mime.js';
 import { decodeSegment, newRouter } from '../http/route.js';
+import { staticContentType } from '../mime.js';
 
 export const DEMO_COOKIE = 'signet_token';
 

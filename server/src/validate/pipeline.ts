@@ -17,10 +17,10 @@
 import type { ResourceType } from 'signet-upload/protocol';
 import { checkPdf, en, UploadError } from 'signet-upload/protocol';
 import type { ServerContext } from '../context.js';
-import { HEADER_BYTES } from './detect.js';
 import type { UploadSettings } from '../presets/resolve.js';
 import { assertAllowedFormat, assertSize } from '../presets/upload.js';
 import { assertDeclaredMatches } from './declared.js';
+import { HEADER_BYTES } from './detect.js';
 import { assertPixels, imageDimensions } from './image.js';
 import { openSource } from './source.js';
 import { detectType } from './type.js';
