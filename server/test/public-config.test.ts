@@ -1,5 +1,6 @@
 // What /api/config tells a page, as a pure function of the configuration (see public-config.ts).
 import { describe, expect, test } from 'vitest';
+import { DEFAULT_COMPANION_CONFIG } from '../src/companion/settings.js';
 import { type PublicConfigInput, publicConfig } from '../src/public-config.js';
 
 const input = (
@@ -8,7 +9,7 @@ const input = (
   presetLimit?: number,
 ): PublicConfigInput => ({
   config: {
-    companion: { enabled: true, secret: null, allowLocalUrls: false, dropbox: null, ...companion },
+    companion: { ...DEFAULT_COMPANION_CONFIG, ...companion },
     limits: { maxFileSize, maxFields: 10, maxFieldSize: 100, chunkTtlSeconds: 60, maxJsonBody: 100 },
   },
   credentials: { cloud_name: 'c', api_key: 'k' },

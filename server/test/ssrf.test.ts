@@ -42,6 +42,18 @@ async function startCanary(host = '127.0.0.1'): Promise<{ port: number; hits: st
   return { port: (server.address() as AddressInfo).port, hits };
 }
 
+/** Refused where Companion would fetch (`/url/get`, with a valid signature), 403 URL_FORBIDDEN. */
+async function refusedWhenFetched(server: TestServer, url: string): Promise<void> {
+  const get = await postJson(
+    `${server.url}/companion/url/get`,
+    getBody(server, { fileId: url, url }, signed(server, {})),
+  );
+  expect({ status: get.status, code: (get.body.error as { code?: string })?.code }).toEqual({
+    status: 403,
+    code: 'URL_FORBIDDEN',
+  });
+}
+
 async function refusedOnBothEndpoints(server: TestServer, url: string): Promise<void> {
   const meta = await postJson(`${server.url}/companion/url/meta`, { url });
   // /url/meta carries the code where Uppy's request client reads it (top level) as well.
@@ -165,7 +177,11 @@ describe('checked again when connecting: redirects and DNS rebinding (test mode:
     const { canary, remote, server, spy } = await setUp({ 'internal.example.com': ['10.0.0.9'] });
     remote.route('/hop', redirect(target(canary.port)));
     remote.route('/start', redirect(`http://files.example.test:${remote.port}/hop`, 301));
-    await refusedOnBothEndpoints(server, `http://files.example.test:${remote.port}/start`);
+    // /url/meta fetches nothing, so only the import can meet the redirect.
+    const url = `http://files.example.test:${remote.port}/start`;
+    expect((await postJson(`${server.url}/companion/url/meta`, { url })).status).toBe(200);
+    expect(remote.requests).toEqual([]);
+    await refusedWhenFetched(server, url);
     // Companion followed the first hops (they are allowed here) and stopped at the forbidden one.
     expect(remote.requests).toContain('GET /hop');
     expect(spy.unexpected([portOf(server), remote.port])).toEqual([]);
@@ -177,10 +193,7 @@ describe('checked again when connecting: redirects and DNS rebinding (test mode:
     const { canary, server, spy, dns } = await setUp({
       'rebind.example.com': [['93.184.216.34'], ['10.0.0.1']],
     });
-    const meta = await postJson(`${server.url}/companion/url/meta`, {
-      url: `http://rebind.example.com:${canary.port}/a.png`,
-    });
-    expect({ status: meta.status, code: meta.body.code }).toEqual({ status: 403, code: 'URL_FORBIDDEN' });
+    await refusedWhenFetched(server, `http://rebind.example.com:${canary.port}/a.png`);
     // Looked up twice: by the check on the request, then by the connection itself, which got the private answer.
     expect(dns.calls.filter((name) => name === 'rebind.example.com')).toHaveLength(2);
     expect(spy.unexpected([portOf(server)])).toEqual([]);
@@ -190,9 +203,16 @@ describe('checked again when connecting: redirects and DNS rebinding (test mode:
   test('test mode opens loopback, nothing else: a name resolving to a public address passes the check', async () => {
     const { remote, server } = await setUp({});
     remote.route('/ok.txt', serve(remote, Buffer.from('ok'), 'text/plain'));
-    const meta = await postJson(`${server.url}/companion/url/meta`, {
-      url: `http://files.example.test:${remote.port}/ok.txt`,
+    const url = `http://files.example.test:${remote.port}/ok.txt`;
+    const meta = await postJson(`${server.url}/companion/url/meta`, { url });
+    // From the URL alone: the host is not asked until the import.
+    expect(meta).toMatchObject({
+      status: 200,
+      body: { name: 'ok.txt', type: 'text/plain; charset=utf-8', size: null },
     });
-    expect(meta).toMatchObject({ status: 200, body: { name: 'ok.txt', size: 2 } });
+    expect(remote.requests).toEqual([]);
+    const get = await postJson(`${server.url}/companion/url/get`, getBody(server, { url }, signed(server, {})));
+    expect(get.status).toBe(200);
+    expect(remote.requests).toContain('GET /ok.txt');
   });
 });

@@ -140,6 +140,8 @@ export interface SignatureLedger {
    * several server instances sharing one PostgreSQL. Case-insensitive on the signature.
    */
   spend(signature: string, allowed: number, expiresAt: number): Promise<boolean>;
+  /** How many uses were spent so far (0 for one never seen). Case-insensitive on the signature. */
+  used(signature: string): Promise<number>;
   /** Forgets issuances and uses that expired before `now` (unix s); how many rows went. */
   purge(now: number): Promise<number>;
 }

@@ -66,6 +66,15 @@ export class SqlSignatureLedger implements SignatureLedger {
     return changed(result) === 1;
   }
 
+  async used(signature: string): Promise<number> {
+    const row = await this.#db
+      .selectFrom('used_signatures')
+      .select('uses')
+      .where('signature', '=', signature.toLowerCase())
+      .executeTakeFirst();
+    return Number(row?.uses ?? 0);
+  }
+
   async purge(now: number): Promise<number> {
     const used = await this.#db.deleteFrom('used_signatures').where('expires_at', '<', now).executeTakeFirst();
     const issued = await this.#db.deleteFrom('issued_signatures').where('expires_at', '<', now).executeTakeFirst();

@@ -21,13 +21,17 @@ export interface GuardScope {
   refusal: UploadError | null;
   /** Connections opened for the fetch, closed if the request fails (Companion leaves a refused download open). */
   readonly sockets: Set<Socket>;
+  /** A connection that moves no byte for this long is closed. */
+  readonly idleMs: number;
+  /** Called once no connection of the fetch is open any more (after at least one was). */
+  onIdle?: () => void;
 }
 
 const storage = new AsyncLocalStorage<GuardScope>();
 const INSTALLED = Symbol.for('signet-upload.connect-guard');
 
-export function newGuardScope(resolve: Resolver, policy: AddressPolicy): GuardScope {
-  return { resolve, policy, active: true, refusal: null, sockets: new Set() };
+export function newGuardScope(resolve: Resolver, policy: AddressPolicy, idleMs = 30_000): GuardScope {
+  return { resolve, policy, active: true, refusal: null, sockets: new Set(), idleMs };
 }
 
 /** Runs `fn` (Companion's handler) so that the connections it opens, now or later in its async chain, are guarded. */
@@ -59,7 +63,12 @@ export function installConnectGuard(): void {
       const socket = original.call(this, { ...options, lookup: guardedLookup(scope) }, callback);
       if (socket) {
         scope.sockets.add(socket);
-        socket.once('close', () => scope.sockets.delete(socket));
+        // A download nobody reads (a client that never connects its progress socket) ends instead of hanging on.
+        socket.setTimeout(scope.idleMs, () => socket.destroy());
+        socket.once('close', () => {
+          scope.sockets.delete(socket);
+          if (scope.sockets.size === 0) scope.onIdle?.();
+        });
       }
       return socket;
     };

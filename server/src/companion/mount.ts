@@ -18,7 +18,11 @@ import { UploadError } from 'signet-upload/protocol';
 import type { ServerContext } from '../context.js';
 import { errorBody } from '../http/errors.js';
 import { jsonBody, objectBody } from '../http/json.js';
+import { sendJson } from '../http/respond.js';
 import { newRouter } from '../http/route.js';
+import { assetContentType } from '../mime.js';
+import { authorizeUpload } from '../pipeline/authorize.js';
+import { ParamCollector, parseUploadRequest } from '../pipeline/request.js';
 import { type GuardScope, newGuardScope, runGuarded } from './connect-guard.js';
 import { COMPANION_LOG_NAME, routeCompanionLogs } from './log.js';
 import { OAuthTokenSocketShim } from './oauth-token-socket-shim.js';
@@ -60,6 +64,8 @@ export function createCompanionHost(ctx: ServerContext, settings: CompanionSetti
   // Companion's own progress sockets (`/api/<token>`) listen on this, not on the server: it would take every upgrade.
   const upgrades = new EventEmitter();
   const upgraded = new Set<Duplex>();
+  /** Remote downloads running, by client address. */
+  const imports = new Map<string, number>();
   const companionJobs: schedule.Job[] = [];
   const dropbox = settings.dropbox !== null;
 
@@ -82,19 +88,73 @@ export function createCompanionHost(ctx: ServerContext, settings: CompanionSetti
     next(app && allowed ? undefined : new UploadError('NOT_FOUND', 'Not found.'));
   };
 
-  /** `/url/meta` and `/url/get`: the URL checked (and normalized) before Companion sees it, then fetched guarded. */
-  const guardUrl: RequestHandler = async (req, res, next) => {
-    // Uppy reads a top-level `code` from /url/meta; on /url/get it would retry a coded 4xx ten times, so not there.
-    const forUppy = urlEndpoint(req.path) === 'meta';
-    if (forUppy) res.locals.uppyErrorBody = true;
-    const policy = { allowLoopback: settings.allowLocalUrls };
+  const policy = { allowLoopback: settings.allowLocalUrls };
+
+  /**
+   * `/url/meta` is answered here, from the URL alone, with no request to its host: the person has not uploaded
+   * anything yet (nothing is signed), so nothing may be fetched for them. Companion's own answer would need a request
+   * to the remote host for anybody who asks. What the URL cannot say (the size) comes with the import itself.
+   */
+  const urlMeta: RequestHandler = async (req, res) => {
+    // Uppy reads a top-level `code` from /url/meta.
+    res.locals.uppyErrorBody = true;
+    const url = await checkRemoteUrl(objectBody(req.body).url, settings.resolve, policy);
+    const last = url.pathname.slice(url.pathname.lastIndexOf('/') + 1);
+    const name = safeDecode(last) || url.hostname;
+    const extension = name.includes('.') ? name.slice(name.lastIndexOf('.') + 1) : '';
+    const type = extension ? assetContentType(extension) : 'application/octet-stream';
+    sendJson(res, 200, { name, type, size: null, statusCode: 200 });
+  };
+
+  /**
+   * A remote import (`/url/get`, Dropbox's `/dropbox/get/…`) carries the upload's own signed fields as `metadata`:
+   * they are authorised exactly as the upload endpoint will (signature, window, presets, grants, the declared size,
+   * a use left — spent when the bytes arrive there) before anything is fetched, and each client address may have
+   * `importsPerCaller` downloads running at once.
+   */
+  const authorizeImport: RequestHandler = async (req, res, next) => {
     const body = objectBody(req.body);
+    const metadata = body.metadata;
+    if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata))
+      throw new UploadError('SIGNATURE_INVALID', 'A remote import needs the upload’s signed parameters.');
+    const collector = new ParamCollector();
+    for (const [name, value] of Object.entries(metadata)) collector.add(name, String(value));
+    collector.assertKnown();
+    const size = typeof body.size === 'number' && Number.isSafeInteger(body.size) ? body.size : null;
+    await authorizeUpload(ctx, parseUploadRequest(collector.values()), { declaredSize: size, use: 'check' });
+    const isUrl = urlEndpoint(req.path) === 'get';
     // Companion fetches exactly the URL we checked: the normalized one.
-    body.url = (await checkRemoteUrl(body.url, settings.resolve, policy)).href;
+    if (isUrl) body.url = (await checkRemoteUrl(body.url, settings.resolve, policy)).href;
+
+    const caller = req.ip ?? req.socket.remoteAddress ?? '';
+    const running = imports.get(caller) ?? 0;
+    if (running >= settings.importsPerCaller) {
+      res.setHeader('Retry-After', String(Math.ceil(settings.idleMs / 1000)));
+      throw new UploadError('RATE_LIMITED', 'Too many remote imports at once; wait for one to finish.');
+    }
+    imports.set(caller, running + 1);
+    let released = false;
+    const release = (): void => {
+      if (released) return;
+      released = true;
+      const left = (imports.get(caller) ?? 1) - 1;
+      if (left > 0) imports.set(caller, left);
+      else imports.delete(caller);
+    };
     // Companion's body-parser (1.x) reads a body unless `_body` says it was read; ours (2.x) no longer sets it.
     Object.assign(req, { body, _body: true });
-    const scope = newGuardScope(settings.resolve, policy);
-    translateAnswer(res, scope, forUppy, ctx.config.limits.maxFileSize);
+    if (!isUrl) {
+      // A provider download (Dropbox): its connection is Companion's own, counted until the answer is out.
+      res.once('close', release);
+      return next();
+    }
+    const scope = newGuardScope(settings.resolve, policy, settings.idleMs);
+    // The slot is held while the download's connections are open, or until the answer if none was made.
+    scope.onIdle = release;
+    res.once('close', () => {
+      if (scope.sockets.size === 0) release();
+    });
+    translateAnswer(res, scope, false, ctx.config.limits.maxFileSize);
     runGuarded(scope, () => next());
   };
 
@@ -107,7 +167,8 @@ export function createCompanionHost(ctx: ServerContext, settings: CompanionSetti
 
   const router = newRouter();
   router.use(refusalCors, allowList);
-  router.post(['/url/meta', '/url/get'], ...jsonBody(ctx), guardUrl);
+  router.post('/url/meta', ...jsonBody(ctx), urlMeta);
+  router.post(['/url/get', /^\/dropbox\/get\/[^/]+$/], ...jsonBody(ctx), authorizeImport);
   router.use(dropboxSession);
   // Companion itself, an Express 4 app, behind our guards (added once it is built, in `start`).
 
@@ -163,6 +224,8 @@ export function createCompanionHost(ctx: ServerContext, settings: CompanionSetti
           `^${escapeRegExp(ctx.publicUrl)}/v1_1/${escapeRegExp(ctx.credentials.cloud_name)}/${RESOURCE_TYPES}/upload$`,
         ],
         maxFileSize: ctx.config.limits.maxFileSize,
+        // A client that asked for an import but never opens its progress socket: the download is dropped then.
+        clientSocketConnectTimeout: settings.idleMs,
         corsOrigins: allowedOrigins(),
         providerOptions: settings.dropbox ? { dropbox: { ...settings.dropbox } } : {},
         metrics: false,
@@ -299,4 +362,12 @@ function mountedApp(app: ExpressApp): RequestHandler {
       next(error);
     });
   };
+}
+
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
 }

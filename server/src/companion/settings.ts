@@ -20,6 +20,10 @@ export interface CompanionConfig {
   allowLocalUrls: boolean;
   /** A Dropbox app's key and secret; null = no Dropbox source. Its redirect URI is `<publicUrl>/companion/dropbox/redirect`. */
   dropbox: { key: string; secret: string } | null;
+  /** A remote download that moves no byte for this long is cut (its connection closed). */
+  idleSeconds: number;
+  /** Remote downloads one client address may have running at once; more → 429 RATE_LIMITED. */
+  importsPerCaller: number;
 }
 
 export const DEFAULT_COMPANION_CONFIG = {
@@ -27,12 +31,17 @@ export const DEFAULT_COMPANION_CONFIG = {
   secret: null,
   allowLocalUrls: false,
   dropbox: null,
+  // Long enough for a slow origin's first byte; a client that never opens its progress socket frees the slot soon.
+  idleSeconds: 30,
+  importsPerCaller: 4,
 } satisfies CompanionConfig;
 
 export interface CompanionSettings {
   secret: string;
   allowLocalUrls: boolean;
   dropbox: { key: string; secret: string } | null;
+  idleMs: number;
+  importsPerCaller: number;
   /** Resolves host names for the SSRF guard (tests inject one). */
   resolve: Resolver;
 }
@@ -66,6 +75,9 @@ export function resolveCompanionSettings(
       'Config companion.secret is required when NODE_ENV=production (or SIGNET_COMPANION_SECRET; at least 32 ' +
         'characters), or set companion.enabled to false.',
     );
+  for (const key of ['idleSeconds', 'importsPerCaller'] as const)
+    if (!Number.isSafeInteger(config[key]) || config[key] < 1)
+      throw new Error(`Config companion.${key} must be a whole number, at least 1.`);
   const { dropbox } = config;
   if (
     dropbox !== null &&
@@ -80,6 +92,8 @@ export function resolveCompanionSettings(
     secret: config.secret ?? runtime.generatedSecret,
     allowLocalUrls: config.allowLocalUrls,
     dropbox: dropbox ? { key: dropbox.key, secret: dropbox.secret } : null,
+    idleMs: config.idleSeconds * 1000,
+    importsPerCaller: config.importsPerCaller,
     resolve: runtime.resolve ?? systemResolver,
   };
 }

@@ -56,6 +56,11 @@ export interface AuthorizeOptions {
    * over the limit is refused here, before anything is spent or stored.
    */
   declaredSize?: number | null;
+  /**
+   * `check` asks only whether a use remains, spending none: for a remote import, authorised before anything is
+   * fetched, whose bytes then come to the upload endpoint with the same signature (which spends it there).
+   */
+  use?: 'spend' | 'check';
 }
 
 export async function authorizeUpload(
@@ -72,7 +77,7 @@ export async function authorizeUpload(
   if (signer.kind === 'issued') await assertSignersMayUpload(ctx, signer.users, settings);
   const limit = sizeLimit(ctx, settings);
   if (options.declaredSize != null && options.declaredSize > limit) throw fileTooLarge(limit);
-  if (!options.continues) await spend(ctx, request, signer);
+  if (!options.continues) await spend(ctx, request, signer, options.use ?? 'spend');
   return { settings, signer, limit };
 }
 
@@ -110,12 +115,21 @@ async function signerOf(ctx: AuthorizeContext, request: UploadRequest): Promise<
   return issued.count > 0 ? { kind: 'issued', users: issued.signers, issued: issued.count } : { kind: 'secret' };
 }
 
-async function spend(ctx: AuthorizeContext, request: UploadRequest, signer: Signer): Promise<void> {
+async function spend(
+  ctx: AuthorizeContext,
+  request: UploadRequest,
+  signer: Signer,
+  use: 'spend' | 'check',
+): Promise<void> {
   const allowed = replayAllowance(ctx.config.signing, signer);
   if (allowed === null) return;
+  const { signatures } = ctx.catalog;
   const expiresAt = request.timestamp + ctx.config.signing.windowSeconds;
-  if (!(await ctx.catalog.signatures.spend(request.signature, allowed, expiresAt)))
-    throw new UploadError('SIGNATURE_REPLAYED', 'This signature was already used; ask for a new one.');
+  const ok =
+    use === 'check'
+      ? (await signatures.used(request.signature)) < allowed
+      : await signatures.spend(request.signature, allowed, expiresAt);
+  if (!ok) throw new UploadError('SIGNATURE_REPLAYED', 'This signature was already used; ask for a new one.');
 }
 
 /** How many uses a signature has in all; null = not counted. */

@@ -133,7 +133,7 @@ export async function ingestChunk(
     await outcome.lease.save(next);
     if (next.total === null || next.received < next.total) return { done: false, bytes: next.received };
     finalizing = true;
-    const response = await finalizeUpload(ctx, target, outcome.auth.settings, {
+    const response = await finalizeUpload(ctx, target, outcome.auth, {
       tempFile: outcome.lease.dataFile,
       bytes: next.received,
       md5: outcome.lease.md5() ?? (await md5File(outcome.lease.dataFile)),

@@ -2,7 +2,8 @@
  * The end of every upload, single or chunked: a complete, authorised temp file becomes an asset. Check its content
  * (validate/pipeline.ts: size, type from the bytes, presets, declared name, active content, pixels, PDFs), name it,
  * publish the bytes create-only under a fresh key, then record it, so a failure at any step leaves either nothing
- * or a whole asset.
+ * or a whole asset. A public ID that is taken (overwrite off) is answered by existing.ts, which shows the stored
+ * asset only to a caller who may view it.
  */
 import { randomBytes } from 'node:crypto';
 import type { UploadApiResponse, UploadResourceType } from 'signet-upload/protocol';
@@ -10,10 +11,11 @@ import { toUploadResponse } from '../asset-json.js';
 import { folderOf } from '../auth/permissions.js';
 import type { AssetRecord } from '../catalog/catalog.js';
 import type { ServerContext } from '../context.js';
-import type { UploadSettings } from '../presets/resolve.js';
 import { finalTags } from '../presets/upload.js';
 import { sanitizeDisplayText } from '../validate/names.js';
 import { validateContent } from '../validate/pipeline.js';
+import type { UploadAuthorization } from './authorize.js';
+import { existingAnswer } from './existing.js';
 import { displayFilename, makePublicId } from './naming.js';
 import { removeQuietly } from './temp.js';
 
@@ -39,14 +41,17 @@ export interface CompleteFile {
   storedAs?: string;
 }
 
+/** What authorizeUpload decided: the settings in force, and who vouches for the upload (for an `existing` answer). */
+export type Authorized = Pick<UploadAuthorization, 'settings' | 'signer'>;
+
 export async function finalizeUpload(
   ctx: ServerContext,
   target: UploadTarget,
-  settings: UploadSettings,
+  authorized: Authorized,
   file: CompleteFile,
 ): Promise<UploadApiResponse> {
   try {
-    return await publish(ctx, target, settings, file);
+    return await publish(ctx, target, authorized, file);
   } finally {
     await removeQuietly(file.tempFile);
   }
@@ -55,7 +60,7 @@ export async function finalizeUpload(
 async function publish(
   ctx: ServerContext,
   target: UploadTarget,
-  settings: UploadSettings,
+  { settings, signer }: Authorized,
   file: CompleteFile,
 ): Promise<UploadApiResponse> {
   const filename = settings.filenameOverride ?? file.filename;
@@ -83,7 +88,7 @@ async function publish(
   const json = { publicUrl: ctx.publicUrl, apiKey: ctx.credentials.api_key, apiSecret: ctx.credentials.api_secret };
 
   const existing = await ctx.catalog.assets.get(key);
-  if (existing && !settings.overwrite) return { ...toUploadResponse(existing, json), existing: true };
+  if (existing && !settings.overwrite) return existingAnswer(ctx, signer, existing, json);
 
   const now = ctx.now();
   const record: AssetRecord = {
@@ -140,5 +145,5 @@ async function publish(
   await ctx.store.delete(record.storageKey);
   const winner = await ctx.catalog.assets.get(key);
   if (!winner) throw new Error(`Asset ${publicId} vanished during a concurrent upload.`);
-  return { ...toUploadResponse(winner, json), existing: true };
+  return existingAnswer(ctx, signer, winner, json);
 }

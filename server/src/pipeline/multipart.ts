@@ -110,6 +110,10 @@ export function readMultipart(req: IncomingMessage, handlers: MultipartHandlers)
       fileSeen = true;
       fileStream = stream;
       stream.once('limit', () => fail(handlers.fileTooLarge()));
+      // A form cut short errors the file stream, maybe while `onFile` still authorises and nothing reads it yet.
+      stream.on('error', (cause) =>
+        fail(new UploadError('BAD_REQUEST', 'The upload ended before its file did.', { cause })),
+      );
       const atLeast = Number.isSafeInteger(declared) ? Math.max(0, declared - consumed - closing) : null;
       fileDone = handlers.onFile(stream, { filename: info.filename ?? '', mimeType: info.mimeType ?? '', atLeast });
       fileDone.catch(fail);

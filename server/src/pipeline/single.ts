@@ -48,7 +48,7 @@ export async function ingestSingle(
       parseUploadRequest(collector.values());
       throw new UploadError('FILE_MISSING', 'Missing required parameter - file.');
     }
-    return await finalizeUpload(ctx, target, authorized.settings, { tempFile: temp, ...file });
+    return await finalizeUpload(ctx, target, authorized, { tempFile: temp, ...file });
   } finally {
     await removeQuietly(temp);
   }

@@ -392,6 +392,15 @@ export function describeSignatureLedgerContract(name: string, factory: CatalogFa
       expect(await ledger.spend('abc123', 3, 1000)).toBe(true);
     });
 
+    test('tells how many uses were spent, in any letter case, without spending', async () => {
+      const ledger = await open();
+      expect(await ledger.used('abc123')).toBe(0);
+      await ledger.spend('abc123', 5, 1000);
+      await ledger.spend('ABC123', 5, 1000);
+      expect(await ledger.used('Abc123')).toBe(2);
+      expect(await ledger.used('abc123')).toBe(2);
+    });
+
     test('spends nothing when nothing is allowed', async () => {
       const ledger = await open();
       expect(await ledger.spend('abc123', 0, 1000)).toBe(false);
