@@ -13,7 +13,7 @@
  * asset), so the refusal says only what the failed upload says anyway: this name cannot be had.
  */
 import { type UploadApiResponse, UploadError } from 'signet-upload/protocol';
-import { toUploadResponse, type JsonContext } from '../asset-json.js';
+import { type JsonContext, toUploadResponse } from '../asset-json.js';
 import { viewerScope } from '../auth/access.js';
 import { isWithin } from '../auth/permissions.js';
 import type { AssetRecord } from '../catalog/catalog.js';

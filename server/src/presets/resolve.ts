@@ -12,7 +12,10 @@
  *   - `context` is merged key by key, the higher layer winning a key.
  *   - `auto_tagging` rules of both presets all apply; `moderation: "manual"` in either preset holds (a preset can
  *     never lift the default's moderation).
- * An unsigned upload never overwrites, whatever a preset says.
+ * An unsigned upload never overwrites, whatever a preset says, and stays inside its presets' scope: the folder the
+ * presets give is a prefix its own `folder` and `asset_folder` nest under (`inbox` + `team/bob` → `inbox/team/bob`; a
+ * public ID's folders nest under the result, as for any upload), and the presets' context keys win over its own. An
+ * admin made the preset to let strangers in somewhere; nothing a stranger sends may move that somewhere.
  */
 import type { AutoTagRule, UploadPreset } from './definition.js';
 import { compileNamePattern } from './definition.js';
@@ -64,19 +67,25 @@ export function resolveUploadSettings(
   // The last layer that gives a value wins.
   const pick = <K extends keyof UploadPreset>(key: K): UploadPreset[K] | undefined =>
     presets.reduce<UploadPreset[K] | undefined>((value, preset) => preset[key] ?? value, undefined);
+  const presetFolder = pick('folder') ?? '';
+  const presetContext = presets.map((preset) => preset.context ?? {});
+  const unsigned = options.unsigned === true;
 
   return {
     publicId: params.publicId,
-    folder: params.folder ?? pick('folder') ?? '',
-    assetFolder: params.assetFolder,
+    folder: unsigned ? nest(presetFolder, params.folder) : (params.folder ?? presetFolder),
+    assetFolder:
+      unsigned && params.assetFolder !== undefined ? nest(presetFolder, params.assetFolder) : params.assetFolder,
     displayName: params.displayName,
     filenameOverride: params.filenameOverride,
     tags: union(...presets.map((preset) => preset.tags ?? []), params.tags ?? []),
-    context: Object.assign({}, ...presets.map((preset) => preset.context ?? {}), params.context ?? {}),
+    context: unsigned
+      ? Object.assign({}, params.context ?? {}, ...presetContext)
+      : Object.assign({}, ...presetContext, params.context ?? {}),
     useFilename: params.useFilename ?? pick('use_filename') ?? false,
     // Cloudinary's default: with use_filename, a random suffix keeps names apart.
     uniqueFilename: params.uniqueFilename ?? pick('unique_filename') ?? true,
-    overwrite: options.unsigned ? false : (params.overwrite ?? pick('overwrite') ?? false),
+    overwrite: unsigned ? false : (params.overwrite ?? pick('overwrite') ?? false),
     allowedFormats: pick('allowed_formats') ?? null,
     maxFileSize: pick('max_file_size') ?? null,
     allowActiveContent: pick('allow_active_content') ?? null,
@@ -84,6 +93,11 @@ export function resolveUploadSettings(
     autoTagging: presets.flatMap((preset) => preset.auto_tagging ?? []),
     sent: { tags: params.tags !== undefined, context: params.context !== undefined },
   };
+}
+
+/** `inner` below `outer` ('' = the top level, which nests nothing). */
+function nest(outer: string, inner: string | undefined): string {
+  return [outer, inner ?? ''].filter((part) => part !== '').join('/');
 }
 
 /** What auto-tagging rules look at. */

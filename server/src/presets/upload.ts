@@ -2,7 +2,7 @@
  * Presets applied to one upload: who may upload without a signature, the settings in force, and the checks a preset
  * adds (size, format, tags from rules). The ingest modules call these; the decisions live in resolve.ts.
  */
-import { checkTags, UploadError } from 'signet-upload/protocol';
+import { checkFolder, checkPublicId, checkTags, UploadError } from 'signet-upload/protocol';
 import type { ServerContext } from '../context.js';
 import type { UploadRequest } from '../pipeline/request.js';
 import { type AssetFacts, autoTags, resolveUploadSettings, type UploadSettings, union } from './resolve.js';
@@ -47,9 +47,22 @@ export async function settingsFor(ctx: PresetContext, request: UploadRequest): P
         `Unsigned uploads may not send ${refused.map((name) => `"${name}"`).join(', ')}; sign the upload for those.`,
       );
   }
-  return resolveUploadSettings(layers.defaultPreset, layers.explicitPreset, request.explicit, {
+  const settings = resolveUploadSettings(layers.defaultPreset, layers.explicitPreset, request.explicit, {
     unsigned: request.unsigned,
   });
+  if (request.unsigned) assertNestedPaths(settings);
+  return settings;
+}
+
+/**
+ * An unsigned upload's folders nest under its preset's (resolve.ts): each part was valid alone, the joined path may
+ * not be (too long). Checked here, before a byte of the file is stored, rather than when it is named.
+ */
+function assertNestedPaths(settings: UploadSettings): void {
+  const verdicts = [checkFolder(settings.folder), checkFolder(settings.assetFolder ?? '')];
+  if (settings.publicId !== undefined)
+    verdicts.push(checkPublicId([settings.folder, settings.publicId].filter((part) => part !== '').join('/')));
+  for (const verdict of verdicts) if (!verdict.ok) throw verdict.error;
 }
 
 /** The largest file the settings allow: the preset's limit, never above the server's. */

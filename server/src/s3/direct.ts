@@ -234,7 +234,7 @@ export class DirectUploads {
       if (!head) throw new UploadError('FILE_MISSING', 'The uploaded object vanished.');
       // The start's use continues: presets and grants as they are now (a grant revoked while the bytes went up still
       // refuses, and the object is deleted below, like any refusal).
-      const { settings } = await authorizeUpload(this.#ctx, parseUploadRequest(upload.params), {
+      const authorized = await authorizeUpload(this.#ctx, parseUploadRequest(upload.params), {
         continues: upload.signer,
         declaredSize: head.size,
       });
@@ -242,7 +242,7 @@ export class DirectUploads {
       const response = await finalizeUpload(
         this.#ctx,
         { cloud: this.#ctx.credentials.cloud_name, resourceType: upload.resourceType },
-        settings,
+        authorized,
         {
           tempFile: detectFile,
           bytes: head.size,
