@@ -38,6 +38,11 @@ uploader.addEventListener('signet-upload-success', (event) => {
   document.getElementById('last-event').textContent = `Stored ${event.response.public_id}`;
   refresh();
 });
+// The public ID was taken: the server kept the stored asset, and this file was not stored.
+uploader.addEventListener('signet-upload-existing', (event) => {
+  document.getElementById('last-event').textContent =
+    `${event.response.public_id} already existed: kept the stored file`;
+});
 uploader.addEventListener('signet-upload-error', (event) => {
   document.getElementById('last-event').textContent =
     `${event.file.name}: ${event.error.message} (${event.error.code})`;

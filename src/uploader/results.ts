@@ -41,17 +41,22 @@ export function outcomeFor(file: FileSummary, error: UploadError): UploadOutcome
   return isRetryable(error.code) ? { status: 'failed', file, error } : { status: 'refused', file, error };
 }
 
-/** "3 uploaded, 1 already existed, 1 not accepted" (parts in that order, empty ones left out). */
+/**
+ * "3 uploaded, 1 already existed, 1 not accepted, 1 not added" (parts in that order, empty ones left out): "not
+ * accepted" is the server's refusal of a file sent, "not added" what never joined the queue.
+ */
 export function summarize(results: readonly Result[], strings: SignetLocale['outcomes']): string {
-  const count = { success: 0, existing: 0, refused: 0, failed: 0, held: 0 };
+  const count = { success: 0, existing: 0, refused: 0, notAdded: 0, failed: 0, held: 0 };
   for (const result of results) {
     if (result.kind === 'held') count.held += result.files.length;
+    else if (result.before) count.notAdded++;
     else count[shownStatus(result.outcome)]++;
   }
   const parts: [number, string][] = [
     [count.success, strings.summaryUploaded],
     [count.existing, strings.summaryExisting],
     [count.refused, strings.summaryRefused],
+    [count.notAdded, strings.summaryNotAdded],
     [count.held, strings.summaryHeld],
     [count.failed, strings.summaryFailed],
   ];

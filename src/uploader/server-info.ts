@@ -1,10 +1,13 @@
 /**
- * What the upload server says about itself (the reference server's public `GET /api/config`): the sources it can
- * serve right now and the largest file it takes. Real Cloudinary has no such endpoint, so it is never asked; any
+ * What the upload server says about itself (the reference server's public `GET /api/config`): its cloud name and API
+ * key, the sources it can serve right now and the largest file it takes. Real Cloudinary has no such endpoint, so it is never asked; any
  * other server that does not answer leaves the element on its own attributes.
  */
 
 export interface ServerInfo {
+  /** The server's cloud name and public API key, for an element that names neither ('' when it did not say). */
+  cloudName: string;
+  apiKey: string;
   /** Sources the server can serve (`local`, `url`, `dropbox`), or null when it did not say. */
   sources: readonly string[] | null;
   /** Largest file, in bytes, or null when it did not say. */
@@ -54,10 +57,21 @@ async function fetchInfo(url: string): Promise<ServerInfo | null> {
 }
 
 export function parseInfo(body: unknown): ServerInfo {
-  const value = (body ?? {}) as { sources?: unknown; limits?: { max_file_size?: unknown } };
+  const value = (body ?? {}) as {
+    cloud_name?: unknown;
+    api_key?: unknown;
+    sources?: unknown;
+    limits?: { max_file_size?: unknown };
+  };
+  const text = (v: unknown) => (typeof v === 'string' ? v : '');
   const sources = Array.isArray(value.sources) ? value.sources.filter((s) => typeof s === 'string') : null;
   const size = value.limits?.max_file_size;
-  return { sources, maxFileSize: typeof size === 'number' && size > 0 ? size : null };
+  return {
+    cloudName: text(value.cloud_name),
+    apiKey: text(value.api_key),
+    sources,
+    maxFileSize: typeof size === 'number' && size > 0 ? size : null,
+  };
 }
 
 /** The sources the element offers: those its `sources` attribute names, in that order, that the server can serve. */

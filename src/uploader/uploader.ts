@@ -70,10 +70,10 @@ const DEFAULTS = {
 export class SignetUploader extends LitElement {
   static override styles = styles;
 
-  /** Cloud name: the `<cloud>` in `/v1_1/<cloud>/…` upload URLs. */
+  /** Cloud name: the `<cloud>` in `/v1_1/<cloud>/…` upload URLs. Unset, a Signet server's own (its `/api/config`). */
   @property({ attribute: 'cloud-name' }) cloudName = '';
 
-  /** Public API key, used when the signing answer does not carry one. */
+  /** Public API key, used when the signing answer does not carry one. Unset, a Signet server's own. */
   @property({ attribute: 'api-key' }) apiKey = '';
 
   /** Base URL of the Upload API: Cloudinary's by default, or a Signet reference server. */
@@ -349,14 +349,13 @@ export class SignetUploader extends LitElement {
   /** Asks the upload server what it can serve; a change of sources rebuilds Uppy (remote tabs are plugins). */
   #askServer(): void {
     const url = this.uploadUrl;
-    const asked = this.#serverInfo !== undefined || this.#uppy.runtime !== undefined;
     const before = this.#sources().join(' ');
     this.#serverInfo = undefined;
     this.#serverInfoReady = loadServerInfo(url).then((info) => {
       if (this.uploadUrl !== url) return;
       this.#serverInfo = info;
       this.requestUpdate();
-      if (asked && this.#uppy.runtime && before !== this.#sources().join(' ')) this.#uppy.restart();
+      if (before !== this.#sources().join(' ')) this.#uppy.refresh();
     });
   }
 
@@ -505,7 +504,7 @@ export class SignetUploader extends LitElement {
   #defaultBackend(): UploadBackend {
     const messages = this.#strings.errors;
     return new CloudinaryBackend({
-      cloudName: this.cloudName,
+      cloudName: this.cloudName || this.#serverInfo?.cloudName || '',
       uploadUrl: this.uploadUrl,
       resourceType: this.resourceType,
       chunkSize: this.chunkSize > 0 ? this.chunkSize : DEFAULTS.chunkSize,
@@ -517,14 +516,18 @@ export class SignetUploader extends LitElement {
 
   #signer(failed: string): Signer {
     const base: Signer | undefined = this.signUpload
-      ? async (params) => checkSigned({ api_key: this.apiKey, ...(await this.signUpload?.(params)) }, failed)
+      ? async (params) =>
+          checkSigned(
+            { api_key: this.apiKey || this.#serverInfo?.apiKey || '', ...(await this.signUpload?.(params)) },
+            failed,
+          )
       : this.signatureUrl
         ? signatureUrlSigner(this.signatureUrl, { SIGNING_FAILED: failed })
         : undefined;
     if (!base) return async () => Promise.reject(new UploadError('SIGNING_FAILED', `${failed} (no signature-url set)`));
     return async (params, signal) => {
       const signed = await base(params, signal);
-      return { ...signed, api_key: signed.api_key || this.apiKey };
+      return { ...signed, api_key: signed.api_key || this.apiKey || this.#serverInfo?.apiKey || '' };
     };
   }
 }

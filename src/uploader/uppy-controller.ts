@@ -52,6 +52,8 @@ export class UppyController implements ReactiveController {
   queued = 0;
   #resolveReady!: (runtime: UppyRuntime) => void;
   #generation = 0;
+  /** A start is loading Uppy; updates meanwhile must not start another. */
+  #starting = false;
   #restrictionsKey = '';
   /** The outcomes of the batch so far: refusals before upload, then the run's files. */
   #outcomes: UploadOutcome[] = [];
@@ -77,7 +79,7 @@ export class UppyController implements ReactiveController {
   hostUpdated(): void {
     if (!this.host.isConnected) return;
     if (!this.runtime) {
-      void this.#start();
+      if (!this.#starting) void this.#start();
       return;
     }
     const restrictions = this.host.restrictions();
@@ -90,6 +92,7 @@ export class UppyController implements ReactiveController {
 
   hostDisconnected(): void {
     this.#generation++;
+    this.#starting = false;
     this.runtime?.destroy();
     this.runtime = undefined;
     this.ready = this.#newReady();
@@ -99,6 +102,11 @@ export class UppyController implements ReactiveController {
   restart(): void {
     this.hostDisconnected();
     if (this.host.isConnected) void this.#start();
+  }
+
+  /** Recreates Uppy if it is up or on its way (a start already under way would use stale options). */
+  refresh(): void {
+    if (this.runtime || this.#starting) this.restart();
   }
 
   /** Sends a failed file again (Retry in the results). */
@@ -170,6 +178,15 @@ export class UppyController implements ReactiveController {
   async #start(): Promise<void> {
     const generation = ++this.#generation;
     if (!this.host.runtimeOptions()) return;
+    this.#starting = true;
+    try {
+      await this.#load(generation);
+    } finally {
+      if (generation === this.#generation) this.#starting = false;
+    }
+  }
+
+  async #load(generation: number): Promise<void> {
     // What the server can serve decides the sources and the limits: asked beside loading Uppy, and asked again
     // when `upload-url` changed meanwhile.
     const [{ createRuntime }] = await Promise.all([import('./uppy-runtime.js'), this.host.serverInfoReady]);
@@ -211,7 +228,8 @@ export class UppyController implements ReactiveController {
     uppy.on('restriction-failed', (file, error) => {
       this.#beginBatch();
       this.#restrictionMessages.add(error.message);
-      queueMicrotask(() => this.#restrictionMessages.clear());
+      // Until the informer's echo has been checked (a microtask after it; see info-visible).
+      setTimeout(() => this.#restrictionMessages.clear());
       const restrictions = this.host.restrictions();
       const queued = uppy.getFiles().length;
       // Without a file: a whole pick over the count (Uppy refuses it before looking at each file).

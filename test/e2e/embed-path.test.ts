@@ -44,13 +44,14 @@ beforeAll(async () => {
     }
   });
   cdnUrl = await listen(cdn);
-  // The "site": one page that embeds the widget from the CDN, as the README shows.
+  // The "site": one page that embeds the widget from the CDN, as the README shows. It uploads to Cloudinary (the
+  // default `upload-url`), which the element never asks for a config, so every request here is one for the embed.
   site = createServer((req, res) => {
     if (req.url !== '/shop/upload.html') return res.writeHead(404).end();
     res.writeHead(200, { 'content-type': 'text/html' });
     res.end(`<!doctype html><title>Shop</title>
       <script type="module" src="${cdnUrl}${CDN_PREFIX}signet-uploader.js"></script>
-      <signet-uploader cloud-name="demo" upload-url="http://127.0.0.1:9" sources="local url"></signet-uploader>`);
+      <signet-uploader cloud-name="demo" sources="local url"></signet-uploader>`);
   });
   siteUrl = await listen(site);
   browser = await chromium.launch({ executablePath: chromiumPath(), args: chromiumArgs });

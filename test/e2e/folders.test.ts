@@ -26,6 +26,11 @@ beforeAll(async () => {
   await mkdir(join(dir, 'trip', 'empty'), { recursive: true });
   await writeFile(join(dir, 'trip', 'day-1', 'a.png'), a);
   await writeFile(join(dir, 'trip', 'day-2', 'b.png'), b);
+  // A camera's export: one sub-folder named with a space (the server's folder rule refuses it).
+  await mkdir(join(dir, 'walk', 'Day 1'), { recursive: true });
+  await mkdir(join(dir, 'walk', 'day-2'), { recursive: true });
+  await writeFile(join(dir, 'walk', 'Day 1', 'a.png'), a);
+  await writeFile(join(dir, 'walk', 'day-2', 'b.png'), b);
 });
 
 afterAll(async () => {
@@ -48,6 +53,19 @@ async function openDemo(): Promise<Page> {
   await page.goto(server.url);
   await page.locator('signet-uploader .uppy-Dashboard-inner').waitFor();
   return page;
+}
+
+/** Drops a real folder on the Dashboard through Chromium's own drag-and-drop input. */
+async function dropFolder(page: Page, folder: string) {
+  const target = page.locator('signet-uploader .uppy-Dashboard-inner');
+  await target.scrollIntoViewIfNeeded();
+  const box = await target.boundingBox();
+  if (!box) throw new Error('dashboard not visible');
+  const cdp = await page.context().newCDPSession(page);
+  const data = { items: [], files: [folder], dragOperationsMask: 1 };
+  const at = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+  for (const type of ['dragEnter', 'dragOver', 'drop'] as const)
+    await cdp.send('Input.dispatchDragEvent', { type, ...at, data });
 }
 
 async function uploadAndCheckTree(page: Page, before: Asset[]) {
@@ -74,15 +92,7 @@ async function uploadAndCheckTree(page: Page, before: Asset[]) {
 test('dropping a folder tree uploads every file into its own folder; the empty folder creates nothing', async () => {
   const page = await openDemo();
   const before = await assets();
-  const target = page.locator('signet-uploader .uppy-Dashboard-inner');
-  await target.scrollIntoViewIfNeeded();
-  const box = await target.boundingBox();
-  if (!box) throw new Error('dashboard not visible');
-  const cdp = await page.context().newCDPSession(page);
-  const data = { items: [], files: [join(dir, 'trip')], dragOperationsMask: 1 };
-  const at = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
-  for (const type of ['dragEnter', 'dragOver', 'drop'] as const)
-    await cdp.send('Input.dispatchDragEvent', { type, ...at, data });
+  await dropFolder(page, join(dir, 'trip'));
   await uploadAndCheckTree(page, before);
   await page.close();
 });
@@ -92,5 +102,35 @@ test('the opt-in folder picker (allow-folder-select) takes a whole tree the same
   const before = await assets();
   await page.locator('signet-uploader input.uppy-Dashboard-input[webkitdirectory]').setInputFiles(join(dir, 'trip'));
   await uploadAndCheckTree(page, before);
+  await page.close();
+});
+
+test('a dropped tree with a sub-folder named "Day 1": only it is held back, named, and one click adds it as Day_1', async () => {
+  const page = await openDemo();
+  const before = new Set((await assets()).map((x) => x.public_id));
+  await dropFolder(page, join(dir, 'walk'));
+  const held = page.locator('signet-uploader [part="results-list"] > li[data-status="held"]');
+  await held.waitFor();
+  expect(await held.textContent()).toContain('Folder “walk/Day 1” was held back (1 file)');
+  await expect
+    .poll(() =>
+      page.evaluate(() =>
+        document
+          .querySelector('signet-uploader')
+          ?.uppy?.getFiles()
+          .map((f) => f.meta.relativePath),
+      ),
+    )
+    .toEqual(['walk/day-2/b.png']);
+  await page.getByRole('button', { name: /upload 1 file/i }).click();
+  await expect.poll(() => page.locator('signet-uploader').getAttribute('status')).toBe('complete');
+
+  await page.getByRole('button', { name: 'Rename to “walk/Day_1” and add' }).click();
+  await page.getByRole('button', { name: /upload 1 file/i }).click();
+  await expect.poll(() => page.locator('signet-uploader').getAttribute('status')).toBe('complete');
+  const added = (await assets()).filter((x) => !before.has(x.public_id));
+  expect(added.map((x) => x.folder).sort()).toEqual(['walk/Day_1', 'walk/day-2']);
+  const day1 = added.find((x) => x.folder === 'walk/Day_1') as Asset;
+  expect(sha256(new Uint8Array(await (await fetch(day1.secure_url)).arrayBuffer()))).toBe(sha256(a));
   await page.close();
 });

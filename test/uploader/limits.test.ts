@@ -90,11 +90,10 @@ describe('what the server says about itself', () => {
   });
 
   test('an answer is read leniently; a source it does not serve is not offered', () => {
-    expect(parseInfo({ sources: ['local', 'url', 7], limits: { max_file_size: 50_000 } })).toEqual({
-      sources: ['local', 'url'],
-      maxFileSize: 50_000,
-    });
-    expect(parseInfo({})).toEqual({ sources: null, maxFileSize: null });
+    expect(
+      parseInfo({ cloud_name: 'c1', api_key: 'k1', sources: ['local', 'url', 7], limits: { max_file_size: 50_000 } }),
+    ).toEqual({ cloudName: 'c1', apiKey: 'k1', sources: ['local', 'url'], maxFileSize: 50_000 });
+    expect(parseInfo({})).toEqual({ cloudName: '', apiKey: '', sources: null, maxFileSize: null });
     expect(offeredSources(['dropbox', 'local', 'url'], ['local', 'url'])).toEqual(['local', 'url']);
     expect(offeredSources(['dropbox', 'url'], null)).toEqual(['dropbox', 'url']);
   });

@@ -239,6 +239,7 @@ describe('case 3: a file refused before upload leaves the batch, its message kep
       ['Uploaded', 'open.pdf'],
       ['Uploaded', 'data.bin'],
     ]);
+    expect(summaryText(el)).toBe('2 uploaded, 1 not added');
     // The browser decided (with the server's own detector): not one byte of the locked PDF was sent.
     expect(sent.sort()).toEqual(['data.bin', 'open.pdf']);
   });
