@@ -1,12 +1,14 @@
 /**
  * What the bytes are: file-type's signatures first; for signature-less files the head's markup or script (see
- * sniff.ts); only then the name, and only for what no byte can prove (plain text, a `.js` script).
+ * sniff.ts); only then the name, and only for what no byte can prove (plain text, a `.js` script). Text that
+ * declares its encoding (a byte-order mark, or UTF-16/32's zero bytes) is text first: its markup counts before any
+ * signature its first bytes happen to match, and when it decodes cleanly no signature applies at all.
  */
 import { fileTypeFromFile } from 'file-type/node';
 import type { ResourceType } from 'signet-upload/protocol';
 import { kindOf, rawExtension } from './detect.js';
 import { CLAIMABLE_FORMATS, canonicalExtension, isActiveFormat, isActiveNameExtension } from './formats.js';
-import { refineXml, sniffMarkup } from './sniff.js';
+import { declaredText, refineXml, sniffMarkup } from './sniff.js';
 
 export interface ContentType {
   /** Lower case, in file-type's vocabulary (`jpg`, `tif`); '' when nothing names it. */
@@ -20,15 +22,17 @@ export interface ContentType {
 
 /** `path` holds the file (or its head); `head` is its first bytes; `name` the client's file name. */
 export async function detectType(path: string, head: Uint8Array, name: string): Promise<ContentType> {
-  const signature = await fileTypeFromFile(path);
+  const declared = declaredText(head);
+  const signature = declared?.clean ? undefined : await fileTypeFromFile(path);
+  // Markup inside a signed binary (a PNG's text chunk) is only data; a declared text is read before its signature.
+  const markup = signature && !declared ? null : sniffMarkup(head);
+  if (markup) return { format: markup, kind: 'raw', origin: 'markup', active: true };
   if (signature) {
     // `tar.gz` and the like: the outer format names the bytes.
     let format = canonicalExtension(signature.ext.slice(signature.ext.lastIndexOf('.') + 1));
     if (format === 'xml') format = refineXml(head);
     return { format, kind: kindOf(format), origin: 'signature', active: isActiveFormat(format) };
   }
-  const markup = sniffMarkup(head);
-  if (markup) return { format: markup, kind: 'raw', origin: 'markup', active: true };
   const extension = canonicalExtension(rawExtension(name));
   if (extension && isActiveNameExtension(extension))
     return { format: extension, kind: 'raw', origin: 'name', active: true };
