@@ -4,7 +4,6 @@ import type { UploadBackend } from '../backends/backend.js';
 import { CloudinaryBackend } from '../backends/cloudinary.js';
 import { checkSigned, type Signer, signatureUrlSigner } from '../backends/signer.js';
 import { UploadError } from '../errors.js';
-import { SignetBatchCancelledEvent } from '../events/batch-cancelled.js';
 import { SignetOptionsChangeEvent } from '../events/options-change.js';
 import { en, type SignetLocale, type SignetStrings, withStrings } from '../locales/en.js';
 import type { PresetChoice, SignetOptionsInputEvent, SignetOptionsToggleEvent } from '../options/advanced-options.js';
@@ -298,12 +297,17 @@ export class SignetUploader extends LitElement {
         : null
     }
       <div part="dashboard" id="dashboard"></div>
-      ${renderResults(this.#uppy.results, strings, {
-        retry: (id) => void this.#uppy.retry(id),
-        fix: (key) => this.#uppy.fix(key),
-        clear: () => this.#uppy.clearResults(),
-        queued: (id) => this.#uppy.isQueued(id),
-      })}`;
+      ${renderResults(
+        this.#uppy.results,
+        strings,
+        {
+          retry: (id) => void this.#uppy.tracker?.retry(id),
+          fix: (key) => this.#uppy.tracker?.fix(key),
+          clear: () => this.#uppy.tracker?.clearResults(),
+          queued: (id) => this.#uppy.tracker?.isQueued(id) ?? false,
+        },
+        this.#uppy.view,
+      )}`;
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -397,11 +401,7 @@ export class SignetUploader extends LitElement {
 
   #cancelBatch(reason: BatchCancelReason, error: UploadError): void {
     this.#cancelQueued = false;
-    const message = `${this.#strings.batchCancelled[reason]} ${error.message}`;
-    this.#uppy.notice('', new UploadError(error.code, message, { cause: error }), `batch-${reason}`);
-    // Built apart from dispatchEvent: the manifest analyzer reads `dispatchEvent(new X(a))` as an event named `a`.
-    const event = new SignetBatchCancelledEvent(reason, message);
-    this.dispatchEvent(event);
+    this.#uppy.tracker?.cancelBatch(reason, error);
   }
 
   #onOptionsToggle = (event: SignetOptionsToggleEvent) => {
@@ -459,8 +459,8 @@ export class SignetUploader extends LitElement {
         : {}),
       admit: (count) => this.admit(count),
       localize: (error) => this.#localize(error),
-      onRefused: (file, error) => this.#uppy.refuseBeforeUpload(file, error),
-      onImportRefused: (subject, error) => this.#uppy.notice(subject, error, `link-${subject}`, true),
+      onRefused: (file, error) => this.#uppy.tracker?.refuseBeforeUpload(file, error),
+      onImportRefused: (subject, error) => this.#uppy.tracker?.notice(subject, error, `link-${subject}`, true),
     };
   }
 

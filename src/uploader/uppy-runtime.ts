@@ -10,8 +10,13 @@ import type { Signer } from '../backends/signer.js';
 import type { UploadError } from '../errors.js';
 import type { UploadParams } from '../protocol/params.js';
 import type { RemoteSource } from './remote-sources.js';
+import { resultsStyles } from './results-view.js';
 import { bridgeExternalForms, ShadowDashboard } from './shadow-dashboard.js';
 import { SignetUploadPlugin } from './upload-plugin.js';
+
+// Loaded with Uppy, so the element's eager part does not carry them: the outcome tracker and the results' lines.
+export { OutcomeTracker } from './outcomes.js';
+export { resultsView } from './results-view.js';
 
 export interface RuntimeRestrictions {
   maxNumberOfFiles: number | null;
@@ -83,8 +88,10 @@ function uppyRestrictions({ note: _note, ...restrictions }: RuntimeRestrictions)
 
 export async function createRuntime(options: RuntimeOptions): Promise<UppyRuntime> {
   const { root } = options;
-  if (!root.adoptedStyleSheets.includes(uppyStyleSheet()))
-    root.adoptedStyleSheets = [...root.adoptedStyleSheets, uppyStyleSheet()];
+  const sheets = [uppyStyleSheet(), resultsStyles.styleSheet].filter(
+    (sheet): sheet is CSSStyleSheet => sheet !== undefined && !root.adoptedStyleSheets.includes(sheet),
+  );
+  if (sheets.length) root.adoptedStyleSheets = [...root.adoptedStyleSheets, ...sheets];
   const unbridge = bridgeExternalForms(root);
   const uppy: Uppy<Meta, Body> = new Uppy<Meta, Body>({
     autoProceed: false,

@@ -42,8 +42,14 @@ test('as written, it shows the widget with its limits and uploads a photo throug
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
+  page.on('response', (response) => {
+    // The browser's own favicon request is the page's business, not the snippet's.
+    if (response.status() >= 400 && !response.url().endsWith('/favicon.ico'))
+      errors.push(`${response.status()} ${response.url()}`);
+  });
   page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(message.text());
+    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource'))
+      errors.push(message.text());
   });
   // The snippet on a page of the server's origin; visiting the demo first gave the browser its session cookie.
   await page.goto(server.url);

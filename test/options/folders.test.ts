@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { checkTree, fixFolderName, fixRelativePath, folderFor, relativeFolder } from '../../src/options/folders.js';
+import { folderFor, relativeFolder } from '../../src/options/folders.js';
+import { checkTree, fixFolderName, fixRelativePath } from '../../src/options/tree.js';
 
 describe('folders of a dropped or picked tree', () => {
   test.each([

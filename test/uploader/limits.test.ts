@@ -1,14 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { en } from '../../src/locales/en.js';
-import {
-  describeLimits,
-  describeTypes,
-  formatBytes,
-  type Limits,
-  restrictionError,
-  tightest,
-  typeAllowed,
-} from '../../src/uploader/limits.js';
+import { describeLimits, describeTypes, formatBytes, type Limits, tightest } from '../../src/uploader/limits.js';
+import { restrictionError, typeAllowed } from '../../src/uploader/restrictions.js';
 import { configUrl, offeredSources, parseInfo } from '../../src/uploader/server-info.js';
 import { statusOf } from '../../src/uploader/status.js';
 
