@@ -208,8 +208,21 @@ export class OutcomeTracker {
       const present = ended.filter((id) => uppy.getFile(id));
       if (present.length) uppy.removeFiles(present);
       else this.host.status = statusOf(uppy.getFiles(), this.#lastRun);
+      this.#closeFinishedModal();
     });
     this.host.dispatchEvent(new SignetQueueCompleteEvent(outcomes));
+  }
+
+  /**
+   * In `mode="modal"` the results are on the page, under the open button: once nothing is left to do in the modal
+   * (no failure waiting for Retry), it closes so the person reads them. Failures keep it open, with Retry.
+   */
+  #closeFinishedModal(): void {
+    const dashboard = this.uppy.getPlugin('Dashboard') as unknown as
+      | { opts: { inline: boolean }; isModalOpen(): boolean; closeModal(): void }
+      | undefined;
+    if (dashboard && !dashboard.opts.inline && dashboard.isModalOpen() && this.uppy.getFiles().length === 0)
+      dashboard.closeModal();
   }
 
   /** The first thing added after a run starts a new batch: earlier results give way (failures still queued stay). */

@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { mount } from '../helpers/browser.js';
+import { bytes, choose, mount, next, pressUpload, results } from '../helpers/browser.js';
 
 test('mode="modal" renders an open button; it, open() and close() show and hide the dashboard', async () => {
   const el = await mount({ mode: 'modal' });
@@ -37,4 +37,24 @@ test('moving the element in the DOM tears Uppy down and builds exactly one new d
   expect(el.uppy).not.toBe(first);
   expect(el.shadowRoot?.querySelectorAll('.uppy-Dashboard').length).toBe(1);
   other.remove();
+});
+
+test('in modal mode a finished run closes the modal, and the results under the open button say how each file ended', async () => {
+  const el = await mount({ mode: 'modal', multiple: '' });
+  const isOpen = () => el.shadowRoot?.querySelector('.uppy-Dashboard--modal')?.getAttribute('aria-hidden') === 'false';
+  await el.open();
+  await expect.poll(isOpen).toBe(true);
+  choose(el, [new File([bytes(300, 1)], 'one.bin'), new File([bytes(300, 2)], 'two.bin')]);
+  const complete = next(el, 'signet-queue-complete');
+  await pressUpload(el);
+  await complete;
+  await expect.poll(isOpen).toBe(false);
+  expect(results(el).map((r) => [r.state, r.name])).toEqual([
+    ['Uploaded', 'one.bin'],
+    ['Uploaded', 'two.bin'],
+  ]);
+  const button = el.shadowRoot?.querySelector('[part="open-button"]') as HTMLElement;
+  const list = el.shadowRoot?.querySelector('[part="results-list"]') as HTMLElement;
+  // Under the open button, in the page.
+  expect(list.getBoundingClientRect().top).toBeGreaterThan(button.getBoundingClientRect().bottom);
 });
