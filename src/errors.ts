@@ -13,6 +13,7 @@ export const ERROR_CODES = [
   'UNAUTHENTICATED',
   'FORBIDDEN_FOLDER',
   'CSRF_FAILED',
+  'HOST_NOT_ALLOWED',
   'RATE_LIMITED',
   // content and naming
   'FILE_TOO_LARGE',
@@ -61,6 +62,8 @@ export const ERROR_STATUS = {
   UNAUTHENTICATED: 401,
   FORBIDDEN_FOLDER: 403,
   CSRF_FAILED: 403,
+  // 421 Misdirected Request: a Host this server does not serve (a DNS-rebinding page, a wrong virtual host).
+  HOST_NOT_ALLOWED: 421,
   RATE_LIMITED: 429,
   FILE_TOO_LARGE: 413,
   FILE_MISSING: 400,
@@ -102,11 +105,18 @@ export class UploadError extends Error {
   readonly code: UploadErrorCode;
   /** HTTP status the server answered with (or would answer with); 0 when no response was involved. */
   readonly status: number;
+  /** Seconds to wait before trying again (`Retry-After`), when the answer said. */
+  readonly retryAfter: number | undefined;
 
-  constructor(code: UploadErrorCode, message: string, options: { cause?: unknown; status?: number } = {}) {
+  constructor(
+    code: UploadErrorCode,
+    message: string,
+    options: { cause?: unknown; status?: number; retryAfter?: number } = {},
+  ) {
     super(message, { cause: options.cause });
     this.code = code;
     this.status = options.status ?? ERROR_STATUS[code];
+    this.retryAfter = options.retryAfter;
   }
 }
 

@@ -27,6 +27,15 @@ export interface ServerConfig {
     dataDir: string;
     /** When set, GET serves files from this folder at `/` (the demo page). */
     staticDir: string | null;
+    /**
+     * Host names (the Host header, without port) this server answers for; anything else is 421 HOST_NOT_ALLOWED
+     * before any route, so a page on another name that resolves here (DNS rebinding) reaches nothing. null = the
+     * loopback names, the listening address and the public URL's host; `["*"]` answers every name (behind a proxy
+     * that checks them).
+     */
+    allowedHosts: string[] | null;
+    /** Express's `trust proxy`: whose X-Forwarded-For decides the client address (rate limits); false = none. */
+    trustProxy: boolean | number | string;
   };
   /** Base of delivery URLs and the `upload_url` the demo reads; null = the listening URL. */
   publicUrl: string | null;
@@ -117,6 +126,16 @@ export interface ServerConfig {
   };
   /** Remote sources (Web URL, Dropbox) through Uppy Companion at `/companion`; see companion/settings.ts. */
   companion: CompanionConfig;
+  /**
+   * Token buckets (a burst, then a steady rate per minute); null turns one off. Over a limit → 429 RATE_LIMITED with
+   * Retry-After. Kept per server process.
+   */
+  rateLimits: {
+    /** `POST /api/sign`, per signed-in user and per client address. */
+    sign: { perUser: RateLimit | null; perAddress: RateLimit | null };
+    /** Uploads without a signature (through an unsigned preset), per client address. */
+    unsignedUploads: { perAddress: RateLimit | null };
+  };
   /** What uploaded bytes may be (see validate/pipeline.ts); presets may say more. */
   content: {
     /** Largest image, width × height as its header states it; larger → 422 IMAGE_TOO_LARGE_PIXELS. */
@@ -129,6 +148,11 @@ export interface ServerConfig {
   };
 }
 
+export interface RateLimit {
+  burst: number;
+  perMinute: number;
+}
+
 export type DeepPartial<T> = T extends readonly unknown[]
   ? T
   : T extends object
@@ -139,7 +163,7 @@ const MiB = 1024 ** 2;
 const GiB = 1024 ** 3;
 
 export const DEFAULT_CONFIG = {
-  server: { host: '127.0.0.1', port: 8787, dataDir: './.data', staticDir: null },
+  server: { host: '127.0.0.1', port: 8787, dataDir: './.data', staticDir: null, allowedHosts: null, trustProxy: false },
   publicUrl: null,
   signing: { windowSeconds: 3600, futureSkewSeconds: 60, replayProtection: true },
   limits: {
@@ -175,6 +199,11 @@ export const DEFAULT_CONFIG = {
   },
   catalog: { kind: 'sqlite', url: null, schema: null },
   companion: DEFAULT_COMPANION_CONFIG,
+  // A person uploading a large batch signs a file at a time (10 per second at most, sustained); a script does more.
+  rateLimits: {
+    sign: { perUser: { burst: 200, perMinute: 600 }, perAddress: { burst: 400, perMinute: 1200 } },
+    unsignedUploads: { perAddress: { burst: 50, perMinute: 120 } },
+  },
   // 100 Mpx: above any camera's output (a 61 Mpx full-frame sensor), far below a flood (50,000² is 2,500 Mpx).
   content: { maxImagePixels: 100_000_000, activeContent: 'refuse' },
 } satisfies ServerConfig;
@@ -286,6 +315,9 @@ function validate(config: ServerConfig): ServerConfig {
   if (!Array.isArray(config.cors.origins)) throw new Error('Config cors.origins must be a list of origins.');
   if (![true, false, 'strict'].includes(config.signing.replayProtection))
     throw new Error('Config signing.replayProtection must be true, false or "strict".');
+  validateRateLimits(config);
+  if (config.server.allowedHosts !== null && !Array.isArray(config.server.allowedHosts))
+    throw new Error('Config server.allowedHosts must be a list of host names, or null.');
   validatePresets(config);
   validateBackends(config);
   validateContentPolicy(config);
@@ -308,6 +340,24 @@ function validatePresets(config: ServerConfig): void {
     throw new Error('Config defaultPreset must be a preset name or null.');
   for (const key of ['retainOnOverwrite', 'deliverPending'] as const) {
     if (typeof config.assets[key] !== 'boolean') throw new Error(`Config assets.${key} must be true or false.`);
+  }
+}
+
+function validateRateLimits({ rateLimits }: ServerConfig): void {
+  const limits = [
+    ['sign.perUser', rateLimits.sign.perUser],
+    ['sign.perAddress', rateLimits.sign.perAddress],
+    ['unsignedUploads.perAddress', rateLimits.unsignedUploads.perAddress],
+  ] as const;
+  for (const [name, limit] of limits) {
+    if (limit === null) continue;
+    if (
+      !Number.isSafeInteger(limit.burst) ||
+      limit.burst < 1 ||
+      !Number.isSafeInteger(limit.perMinute) ||
+      limit.perMinute < 1
+    )
+      throw new Error(`Config rateLimits.${name} must be null or {burst, perMinute}, whole numbers of at least 1.`);
   }
 }
 

@@ -6,6 +6,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Catalog } from './catalog/catalog.js';
 import type { AuthUser, ServerConfig } from './config.js';
 import type { Credentials } from './credentials.js';
+import type { RateLimiters } from './http/rate-limit.js';
 import type { ChunkSessions } from './pipeline/sessions.js';
 import type { Store } from './stores/store.js';
 
@@ -33,6 +34,8 @@ export interface ServerContext {
   readonly log: (line: string) => void;
   /** Milliseconds since the epoch; injectable so tests can travel in time. */
   readonly now: () => number;
+  /** Per-process rate limits (http/rate-limit.ts). */
+  readonly limits: RateLimiters;
   /** Base of delivery URLs, without a trailing slash; known once the server listens. */
   publicUrl: string;
 }

@@ -20,6 +20,7 @@ import type { ServerContext, ServerPaths } from './context.js';
 import { CREDENTIALS_FILE, type Credentials, loadCredentials } from './credentials.js';
 import { createApp } from './http/app.js';
 import { tokenUser } from './http/caller.js';
+import { createRateLimiters } from './http/rate-limit.js';
 import { ChunkSessions } from './pipeline/sessions.js';
 import { seedPresets } from './presets/store.js';
 import { companionHost } from './routes/companion.js';
@@ -141,6 +142,7 @@ export async function startServer(options: StartOptions = {}): Promise<SignetSer
     },
     log,
     now,
+    limits: createRateLimiters(config.rateLimits, now),
     publicUrl: '',
   };
 

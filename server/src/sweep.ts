@@ -2,9 +2,10 @@
  * Housekeeping on start and on a timer: expire idle chunked uploads, remove temp files a crash left behind, and
  * forget used signatures that can no longer be replayed anyway.
  */
-import { readdir, rm, stat } from 'node:fs/promises';
+import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { nowSeconds, type ServerContext } from './context.js';
+import { isHeld, TEMP_PREFIX } from './pipeline/temp.js';
 
 export async function sweep(ctx: ServerContext): Promise<void> {
   await ctx.sessions.sweep();
@@ -12,14 +13,18 @@ export async function sweep(ctx: ServerContext): Promise<void> {
   await ctx.catalog.signatures.purge(nowSeconds(ctx));
 }
 
-/** A temp upload untouched for longer than the chunk TTL belongs to no live request. */
+/**
+ * Temp upload files that no request in flight holds (pipeline/temp.ts): at start that is every one, since a fresh
+ * process holds none (a request killed with the process leaves its file, at any age); on the timer, any that a
+ * request failed to let go of. Age decides nothing: a live upload that paused keeps its file, a dead one's
+ * goes at once. Chunk sessions (`tmp/chunks`) are not temp files: they resume, and expire by their own TTL.
+ * Companion's folder (`tmp/companion`) is Companion's.
+ */
 async function sweepTemp(ctx: ServerContext): Promise<void> {
-  const maxIdleMs = ctx.config.limits.chunkTtlSeconds * 1000;
   for (const name of await readdir(ctx.paths.tmpDir).catch(() => [] as string[])) {
-    if (!name.startsWith('upload-')) continue;
+    if (!name.startsWith(TEMP_PREFIX)) continue;
     const path = join(ctx.paths.tmpDir, name);
-    const info = await stat(path).catch(() => null);
-    if (info && ctx.now() - info.mtimeMs > maxIdleMs) await rm(path, { force: true });
+    if (!isHeld(path)) await rm(path, { force: true, recursive: true });
   }
 }
 

@@ -117,7 +117,13 @@ describe('loadConfig', () => {
       env: { SIGNET_PORT: '2222', SIGNET_DATA_DIR: '/srv/signet' },
       overrides: { limits: { maxFileSize: 20 } },
     });
-    expect(config.server).toEqual({ host: '0.0.0.0', port: 2222, dataDir: '/srv/signet', staticDir: null });
+    expect(config.server).toEqual({
+      ...DEFAULT_CONFIG.server,
+      host: '0.0.0.0',
+      port: 2222,
+      dataDir: '/srv/signet',
+      staticDir: null,
+    });
     expect(config.signing).toEqual({ ...DEFAULT_CONFIG.signing, windowSeconds: 600 });
     expect(config.limits).toEqual({ ...DEFAULT_CONFIG.limits, maxFileSize: 20 });
   });

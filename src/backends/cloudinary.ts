@@ -38,15 +38,19 @@ export class CloudinaryBackend implements UploadBackend {
 
   async upload(task: UploadTask): Promise<UploadApiResponse> {
     // A signature can age out while a file waits in the queue, or have been spent (the signing endpoint issues each
-    // signature for one use per request): asking once more gets a fresh one.
-    for (let renewed = false; ; renewed = true) {
-      const auth = await this.#sign(task);
+    // signature for one use per request): asking once more gets a fresh one. A rate limit (on signing or on the
+    // upload) is waited out as the answer says, once.
+    for (let renewed = false, waited = false; ; ) {
       try {
-        return await this.#send(task, auth);
+        return await this.#send(task, await this.#sign(task));
       } catch (error) {
         const code = error instanceof UploadError ? error.code : null;
-        if (task.signal.aborted || renewed || (code !== 'SIGNATURE_EXPIRED' && code !== 'SIGNATURE_REPLAYED'))
-          throw error;
+        if (task.signal.aborted) throw error;
+        if (code === 'RATE_LIMITED' && !waited) {
+          waited = true;
+          await delay(Math.min((error as UploadError).retryAfter ?? 2, MAX_RATE_WAIT_S) * 1000, task.signal);
+        } else if ((code === 'SIGNATURE_EXPIRED' || code === 'SIGNATURE_REPLAYED') && !renewed) renewed = true;
+        else throw error;
       }
     }
   }
@@ -138,6 +142,7 @@ export class CloudinaryBackend implements UploadBackend {
       result.body,
       result.status,
       this.options.messages.UNKNOWN.replace('{status}', String(result.status)),
+      result.retryAfter,
     );
   }
 }
@@ -147,6 +152,8 @@ interface Authorized {
   signed: SignedParams;
 }
 
+/** The longest a rate limit is waited out before the upload counts as failed. */
+const MAX_RATE_WAIT_S = 60;
 const ok = (result: XhrResult) => result.status >= 200 && result.status < 300;
 const retriable = (status: number) => status >= 500 || status === 408 || status === 429 || status === 0;
 const scale = (loaded: number, total: number, size: number) =>

@@ -1,5 +1,6 @@
 import { isUploadErrorCode, UploadError } from '../errors.js';
 import type { SignedParams, UploadParams } from '../protocol/params.js';
+import { retryAfterSeconds } from './xhr.js';
 
 /** Asks the page's server to sign exactly `params`; the widget never holds a secret. */
 export type Signer = (params: UploadParams, signal?: AbortSignal) => Promise<SignedParams>;
@@ -24,7 +25,13 @@ export function signatureUrlSigner(url: string, messages: { SIGNING_FAILED: stri
       throw new UploadError('SIGNING_FAILED', messages.SIGNING_FAILED, { cause });
     }
     const body: unknown = await response.json().catch(() => null);
-    if (!response.ok) throw errorFromBody(body, response.status, messages.SIGNING_FAILED);
+    if (!response.ok)
+      throw errorFromBody(
+        body,
+        response.status,
+        messages.SIGNING_FAILED,
+        retryAfterSeconds(response.headers.get('Retry-After')),
+      );
     return checkSigned(body, messages.SIGNING_FAILED);
   };
 }
@@ -50,11 +57,11 @@ export function checkSigned(value: unknown, message: string): SignedParams {
 }
 
 /** Reads `{error: {message, code}}` (Cloudinary's shape plus our code) into an UploadError. */
-export function errorFromBody(body: unknown, status: number, fallback: string): UploadError {
+export function errorFromBody(body: unknown, status: number, fallback: string, retryAfter?: number): UploadError {
   const error = (body as { error?: { message?: unknown; code?: unknown } } | null)?.error;
   const message = typeof error?.message === 'string' && error.message !== '' ? error.message : fallback;
   const code = isUploadErrorCode(error?.code) ? error.code : codeForStatus(status);
-  return new UploadError(code, message, { status });
+  return new UploadError(code, message, { status, ...(retryAfter === undefined ? {} : { retryAfter }) });
 }
 
 // Real Cloudinary answers without our `code`; its status still says what kind of failure it was.

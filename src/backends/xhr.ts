@@ -3,6 +3,8 @@ import { UploadError } from '../errors.js';
 export interface XhrResult {
   status: number;
   body: unknown;
+  /** `Retry-After` in seconds, when the answer had one (a rate limit). */
+  retryAfter?: number;
 }
 
 /**
@@ -40,7 +42,8 @@ export function postForm(
       } catch {
         body = xhr.responseText;
       }
-      resolve({ status: xhr.status, body });
+      const retryAfter = retryAfterSeconds(xhr.getResponseHeader('Retry-After'));
+      resolve({ status: xhr.status, body, ...(retryAfter === undefined ? {} : { retryAfter }) });
     });
     xhr.addEventListener('error', () => {
       done();
@@ -52,4 +55,10 @@ export function postForm(
     });
     xhr.send(form);
   });
+}
+
+/** A `Retry-After` header in seconds (only the delay form: our server and Cloudinary send seconds). */
+export function retryAfterSeconds(header: string | null): number | undefined {
+  if (!header || !/^\d{1,6}$/.test(header.trim())) return undefined;
+  return Number(header.trim());
 }

@@ -17,6 +17,7 @@ import schedule from 'node-schedule';
 import { UploadError } from 'signet-upload/protocol';
 import type { ServerContext } from '../context.js';
 import { errorBody } from '../http/errors.js';
+import { isAllowedHost } from '../http/host.js';
 import { jsonBody, objectBody } from '../http/json.js';
 import { sendJson } from '../http/respond.js';
 import { newRouter } from '../http/route.js';
@@ -182,7 +183,12 @@ export function createCompanionHost(ctx: ServerContext, settings: CompanionSetti
         const path = URL.parse(req.url ?? '', 'http://localhost')?.pathname ?? '';
         const origin = req.headers.origin;
         // Browsers always send Origin on websockets; a page of another site has no business with these sockets.
-        if (!shim || !path.startsWith(`${COMPANION_PATH}/`) || (origin && !allowedOrigins().includes(origin))) {
+        if (
+          !shim ||
+          !isAllowedHost(ctx, req) ||
+          !path.startsWith(`${COMPANION_PATH}/`) ||
+          (origin && !allowedOrigins().includes(origin))
+        ) {
           socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
           return;
         }

@@ -31,6 +31,7 @@ import { identify } from './caller.js';
 import { pageCors } from './cors.js';
 import { csrfGuard } from './csrf.js';
 import { notFound, renderError } from './errors.js';
+import { hostCheck } from './host.js';
 import { jsonBody } from './json.js';
 
 export interface AppParts {
@@ -44,7 +45,9 @@ export function createApp(ctx: ServerContext, parts: AppParts): Express {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('case sensitive routing', true);
+  app.set('trust proxy', ctx.config.server.trustProxy);
 
+  app.use(hostCheck(ctx));
   app.use(uploadRoutes(ctx));
   app.use(deliveryRoutes(ctx));
   app.use('/api/admin', requireAdminToken(ctx), ...jsonBody(ctx), [
@@ -54,7 +57,11 @@ export function createApp(ctx: ServerContext, parts: AppParts): Express {
   ]);
   app.use(
     '/api',
-    pageCors(ctx, { methods: ['GET', 'HEAD', 'POST'], headers: ['Content-Type', 'Authorization'] }),
+    pageCors(ctx, {
+      methods: ['GET', 'HEAD', 'POST'],
+      headers: ['Content-Type', 'Authorization'],
+      expose: ['Retry-After'],
+    }),
     identify(ctx),
     csrfGuard(ctx),
     [

@@ -7,7 +7,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 
 const MiB = 1024 * 1024;
 
-export function finishUnreadBody(req: IncomingMessage, res: ServerResponse, maxBytes = 4 * MiB, maxMs = 5000): void {
+// Enough for a client that is still sending (loopback socket buffers alone hold about 16 MiB) to read the answer;
+// none of it is stored, so the bound is about bandwidth and time, not disk.
+export function finishUnreadBody(req: IncomingMessage, res: ServerResponse, maxBytes = 64 * MiB, maxMs = 30_000): void {
   if (req.complete || req.readableEnded || req.destroyed) return;
   if (!res.headersSent) res.setHeader('Connection', 'close');
   let seen = 0;

@@ -42,7 +42,8 @@ export function renderError(log: (line: string) => void): ErrorRequestHandler {
     }
     const error = known ?? new UploadError('INTERNAL', 'Internal server error.');
     const body = errorBody(error, res.locals.uppyErrorBody === true);
-    // Headers set before the failure (CORS, Allow, Retry-After) stay; content headers are replaced.
+    if (known?.retryAfter !== undefined) res.setHeader('Retry-After', String(known.retryAfter));
+    // Headers set before the failure (CORS, Allow) stay; content headers are replaced.
     for (const name of ['Content-Range', 'Content-Disposition', 'ETag', 'Last-Modified', 'Accept-Ranges'])
       res.removeHeader(name);
     sendJson(res, statusFor(res, error.code), body);

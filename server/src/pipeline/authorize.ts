@@ -23,12 +23,13 @@ import { assertSignersMayUpload } from '../auth/access.js';
 import type { Identity } from '../auth/permissions.js';
 import type { ServerConfig } from '../config.js';
 import { nowSeconds, type ServerContext } from '../context.js';
+import { assertWithinLimit } from '../http/rate-limit.js';
 import type { UploadSettings } from '../presets/resolve.js';
 import { settingsFor, sizeLimit } from '../presets/upload.js';
 import { checkTimestamp, verify } from '../signing.js';
 import type { UploadRequest } from './request.js';
 
-type AuthorizeContext = Pick<ServerContext, 'catalog' | 'config' | 'credentials' | 'now'>;
+type AuthorizeContext = Pick<ServerContext, 'catalog' | 'config' | 'credentials' | 'limits' | 'now'>;
 
 /** Who vouches for an upload: users the signing endpoint signed for, the API secret's holder, or nobody. */
 export type Signer =
@@ -61,6 +62,8 @@ export interface AuthorizeOptions {
    * fetched, whose bytes then come to the upload endpoint with the same signature (which spends it there).
    */
   use?: 'spend' | 'check';
+  /** The client's address: uploads without a signature are rate-limited by it (`rateLimits.unsignedUploads`). */
+  address?: string;
 }
 
 export async function authorizeUpload(
@@ -74,6 +77,9 @@ export async function authorizeUpload(
   }
   const settings = await settingsFor(ctx, request);
   const signer = options.continues ?? (await signerOf(ctx, request));
+  const unsignedLimit = ctx.limits.unsignedPerAddress;
+  if (signer.kind === 'unsigned' && !options.continues && unsignedLimit && options.address !== undefined)
+    assertWithinLimit(unsignedLimit.take(options.address), 'uploads without a signature');
   if (signer.kind === 'issued') await assertSignersMayUpload(ctx, signer.users, settings);
   const limit = sizeLimit(ctx, settings);
   if (options.declaredSize != null && options.declaredSize > limit) throw fileTooLarge(limit);

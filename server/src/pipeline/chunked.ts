@@ -16,7 +16,7 @@ import { type UploadApiResponse, UploadError } from 'signet-upload/protocol';
 import type { ServerContext } from '../context.js';
 import { authorizeUpload, type Signer, type UploadAuthorization } from './authorize.js';
 import { finalizeUpload, type UploadTarget } from './finalize.js';
-import { readMultipart } from './multipart.js';
+import { clientAddress, readMultipart } from './multipart.js';
 import { ParamCollector, parseUploadRequest, type UploadRequest } from './request.js';
 import {
   type ContentRange,
@@ -72,6 +72,7 @@ export async function ingestChunk(
         const auth = await authorizeUpload(ctx, request, {
           ...(continues ? { continues: known.signer } : {}),
           declaredSize: Math.max(range.total ?? 0, range.end + 1),
+          address: clientAddress(req),
         }).catch(async (error: unknown) => {
           // The owner (its own signature) refused for good — a grant revoked mid-upload, a size over the limit —
           // will not be let back into this session: its bytes go now.

@@ -110,10 +110,9 @@ export function readMultipart(req: IncomingMessage, handlers: MultipartHandlers)
       fileSeen = true;
       fileStream = stream;
       stream.once('limit', () => fail(handlers.fileTooLarge()));
-      // A form cut short errors the file stream, maybe while `onFile` still authorises and nothing reads it yet.
-      stream.on('error', (cause) =>
-        fail(new UploadError('BAD_REQUEST', 'The upload ended before its file did.', { cause })),
-      );
+      // A form cut short errors the file stream, maybe while `onFile` still authorises and nothing reads it yet;
+      // that failure reaches us as the parser's error or the request's close, and a reader's as `fileDone`.
+      stream.on('error', () => {});
       const atLeast = Number.isSafeInteger(declared) ? Math.max(0, declared - consumed - closing) : null;
       fileDone = handlers.onFile(stream, { filename: info.filename ?? '', mimeType: info.mimeType ?? '', atLeast });
       fileDone.catch(fail);
@@ -138,4 +137,9 @@ export function readMultipart(req: IncomingMessage, handlers: MultipartHandlers)
     });
     req.pipe(parser);
   });
+}
+
+/** The client's address as the HTTP layer determined it (Express's `req.ip`, which honours `trust proxy`). */
+export function clientAddress(req: IncomingMessage): string {
+  return (req as IncomingMessage & { ip?: string }).ip ?? req.socket.remoteAddress ?? '';
 }

@@ -8,7 +8,7 @@ import { type UploadApiResponse, UploadError } from 'signet-upload/protocol';
 import type { ServerContext } from '../context.js';
 import { authorizeUpload, fileTooLarge, type UploadAuthorization } from './authorize.js';
 import { finalizeUpload, type UploadTarget } from './finalize.js';
-import { readMultipart } from './multipart.js';
+import { clientAddress, readMultipart } from './multipart.js';
 import { ParamCollector, parseUploadRequest } from './request.js';
 import { removeQuietly, tempPath, type Written, writeTemp } from './temp.js';
 
@@ -36,7 +36,10 @@ export async function ingestSingle(
         collector.assertKnown();
         collector.assertFieldsFirst();
         // A body that says it is larger than the limit is refused here, before a byte of it is stored.
-        const auth = await authorizeUpload(ctx, parseUploadRequest(collector.values()), { declaredSize: info.atLeast });
+        const auth = await authorizeUpload(ctx, parseUploadRequest(collector.values()), {
+          declaredSize: info.atLeast,
+          address: clientAddress(req),
+        });
         authorized = auth;
         const source = auth.limit < ctx.config.limits.maxFileSize ? Readable.from(capped(stream, auth.limit)) : stream;
         file = { ...(await writeTemp(source, temp)), filename: info.filename, declaredType: info.mimeType };

@@ -1,5 +1,8 @@
 /**
- * Temp files: incoming bytes land here first, never in the store, and are hashed while they stream.
+ * Temp files: incoming bytes land here first, never in the store, and are hashed while they stream. Each belongs to
+ * the request that named it from `tempPath` until `removeQuietly` lets it go; the sweep (sweep.ts) removes every
+ * other one it finds, because a temp file nobody in this process holds was left by a request that died with an
+ * earlier process (the data directory is one process's, as its SQLite catalogue and chunk leases are).
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
@@ -14,8 +17,23 @@ export interface Written {
   md5: string;
 }
 
+/** What every temp upload file's name starts with, and nothing else in the temp directory's. */
+export const TEMP_PREFIX = 'upload-';
+
+// Paths, not handles: a path is named before its file exists and outlives the file's removal by a moment, so the
+// sweep can never take a file between its creation and its registration.
+const held = new Set<string>();
+
+/** A fresh temp file path, held by the caller until it passes the path to `removeQuietly`. */
 export function tempPath(tmpDir: string): string {
-  return join(tmpDir, `upload-${randomBytes(12).toString('hex')}`);
+  const path = join(tmpDir, `${TEMP_PREFIX}${randomBytes(12).toString('hex')}`);
+  held.add(path);
+  return path;
+}
+
+/** Whether a request in flight in this process holds the temp file at `path`. */
+export function isHeld(path: string): boolean {
+  return held.has(path);
 }
 
 /** Streams `source` into a new file (create-only, 0600), hashing on the way; never holds the whole file. */
@@ -45,4 +63,5 @@ export async function md5File(path: string): Promise<string> {
 
 export async function removeQuietly(path: string): Promise<void> {
   await rm(path, { force: true, recursive: true }).catch(() => {});
+  held.delete(path);
 }

@@ -9,9 +9,10 @@ import type { Router } from 'express';
 import type { SignedParams } from 'signet-upload/protocol';
 import { assertMaySign, recordIssued } from '../auth/access.js';
 import { nowSeconds, type ServerContext } from '../context.js';
-import { requireUser, signedIn } from '../http/caller.js';
+import { callerOf, requireUser, signedIn } from '../http/caller.js';
 import { methodNotAllowed } from '../http/errors.js';
 import { jsonBody } from '../http/json.js';
+import { rateLimit } from '../http/rate-limit.js';
 import { sendJson } from '../http/respond.js';
 import { newRouter } from '../http/route.js';
 import { toSignableParams } from '../sign-request.js';
@@ -27,21 +28,32 @@ export function signRoutes(ctx: ServerContext): Router {
   const router = newRouter();
   router
     .route('/sign')
-    .post(signedIn(), ...jsonBody(ctx), async (req, res) => {
-      const user = requireUser(res);
-      const params = toSignableParams(req.body, { ...ctx.config.signing, nowSeconds: nowSeconds(ctx) });
-      // Resolves the presets too: signing one that does not exist would only move the refusal to the upload.
-      await assertMaySign(ctx, user, params);
-      const signature = sign(params, ctx.credentials.api_secret);
-      await recordIssued(ctx, signature, user, Number(params.timestamp));
-      const answer: SignedParams = {
-        signature,
-        timestamp: Number(params.timestamp),
-        api_key: ctx.credentials.api_key,
-        signature_algorithm: 'sha1',
-      };
-      sendJson(res, 200, answer);
-    })
+    .post(
+      signedIn(),
+      rateLimit(
+        [
+          { limiter: ctx.limits.signPerUser, key: (res) => `user:${callerOf(res).user?.id ?? ''}` },
+          { limiter: ctx.limits.signPerAddress, key: (_res, address) => `address:${address}` },
+        ],
+        'signing requests',
+      ),
+      ...jsonBody(ctx),
+      async (req, res) => {
+        const user = requireUser(res);
+        const params = toSignableParams(req.body, { ...ctx.config.signing, nowSeconds: nowSeconds(ctx) });
+        // Resolves the presets too: signing one that does not exist would only move the refusal to the upload.
+        await assertMaySign(ctx, user, params);
+        const signature = sign(params, ctx.credentials.api_secret);
+        await recordIssued(ctx, signature, user, Number(params.timestamp));
+        const answer: SignedParams = {
+          signature,
+          timestamp: Number(params.timestamp),
+          api_key: ctx.credentials.api_key,
+          signature_algorithm: 'sha1',
+        };
+        sendJson(res, 200, answer);
+      },
+    )
     .all(methodNotAllowed(['POST', 'OPTIONS']));
   router
     .route('/presets')

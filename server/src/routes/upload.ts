@@ -24,6 +24,7 @@ export function uploadRoutes(ctx: ServerContext): Router {
       publicCors({
         methods: ['POST'],
         headers: ['Content-Type', 'X-Unique-Upload-Id', 'Content-Range', 'X-Requested-With'],
+        expose: ['Retry-After'],
       }),
       cloudinaryStatuses,
     )
