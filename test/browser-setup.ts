@@ -20,6 +20,8 @@ export default async function setup(project: TestProject) {
     dataDir,
     config: {
       users: { [token]: { id: 'tester', role: 'admin' } },
+      // The element's tests send small files in small chunks; Cloudinary's 5 MB rule has its own server tests.
+      limits: { minChunkSize: 1 },
       // A preset the advanced-options tests choose in the panel; its effects show in the stored assets.
       presets: { albums: { tags: ['from-preset'], context: { source: 'albums-preset' } } },
     },

@@ -57,6 +57,8 @@ export interface ServerConfig {
     maxFieldSize: number;
     /** A chunked upload idle for longer than this is expired and swept. */
     chunkTtlSeconds: number;
+    /** Every chunk of a chunked upload but the last is at least this long (Cloudinary: 5 MB). */
+    minChunkSize: number;
     /** JSON bodies of the signing endpoint. */
     maxJsonBody: number;
   };
@@ -171,6 +173,7 @@ export const DEFAULT_CONFIG = {
     maxFields: 64,
     maxFieldSize: 64 * 1024,
     chunkTtlSeconds: 3600,
+    minChunkSize: 5_000_000,
     maxJsonBody: 16 * 1024,
   },
   users: {},
@@ -305,6 +308,7 @@ function validate(config: ServerConfig): ServerConfig {
     ['limits.maxFields', config.limits.maxFields, 1],
     ['limits.maxFieldSize', config.limits.maxFieldSize, 1],
     ['limits.chunkTtlSeconds', config.limits.chunkTtlSeconds, 1],
+    ['limits.minChunkSize', config.limits.minChunkSize, 1],
     ['limits.maxJsonBody', config.limits.maxJsonBody, 1],
   ];
   for (const [name, value, min] of integers) {

@@ -175,7 +175,12 @@ describe('a bad later chunk → refused with nothing appended; the session is sw
     number,
     string,
   ][] = [
-    ['a gap', (sign) => [sign(), 'bytes 150-249/300', DATA.subarray(150, 250)], 400, 'CHUNK_INVALID'],
+    [
+      'the last chunk with bytes before it missing',
+      (sign) => [sign(), 'bytes 200-299/300', DATA.subarray(200, 300)],
+      400,
+      'CHUNK_INVALID',
+    ],
     ['an overlap', (sign) => [sign(), 'bytes 50-149/300', DATA.subarray(50, 150)], 400, 'CHUNK_INVALID'],
     ['a changed total', (sign) => [sign(), 'bytes 100-199/400', DATA.subarray(100, 200)], 400, 'CHUNK_INVALID'],
     ['a total dropped to -1', (sign) => [sign(), 'bytes 100-199/-1', DATA.subarray(100, 200)], 400, 'CHUNK_INVALID'],
@@ -268,3 +273,82 @@ async function expectNothingStoredBut(server: SignetServer, markers: string[]): 
   expect(state.storeKeys).toEqual([]);
   expect(state.tmpFiles.filter((file) => !markers.some((marker) => file.endsWith(marker)))).toEqual([]);
 }
+
+describe('chunks in parallel: the first first, the middle in any order, the last last', () => {
+  test('middle chunks sent at once and backwards assemble the exact file, with its MD5 as the etag', async () => {
+    const server = await startTestServer();
+    const data = randomBytes(10 * 1000);
+    const fields = signed(server, { public_id: 'parallel' });
+    const range = (i: number) => `bytes ${i * 1000}-${i * 1000 + 999}/${data.length}`;
+    const piece = (i: number) => data.subarray(i * 1000, i * 1000 + 1000);
+    expect((await sendChunk(server, fields, range(0), piece(0), 'par-1')).status).toBe(200);
+    const middle = [8, 7, 6, 5, 4, 3, 2, 1];
+    const answers = await Promise.all(middle.map((i) => sendChunk(server, fields, range(i), piece(i), 'par-1')));
+    expect(answers.map((answer) => answer.status)).toEqual(middle.map(() => 200));
+    const last = await sendChunk(server, fields, range(9), piece(9), 'par-1');
+    expect(last.body).toMatchObject({ public_id: 'parallel', bytes: data.length, etag: md5(data) });
+    const [key] = (await dataState(server)).storeKeys;
+    const stored: Buffer[] = [];
+    for await (const chunk of (await server.store.open(key as string)) as AsyncIterable<Buffer>) stored.push(chunk);
+    expect(md5(Buffer.concat(stored))).toBe(md5(data));
+  });
+
+  test('the last chunk before a middle one is refused, the session kept; sent in order afterwards, it completes', async () => {
+    const server = await startTestServer();
+    const fields = signed(server, {});
+    await sendChunk(server, fields, 'bytes 0-99/300', DATA.subarray(0, 100), 'early-last');
+    expectError(
+      await sendChunk(server, fields, 'bytes 200-299/300', DATA.subarray(200), 'early-last'),
+      400,
+      'CHUNK_INVALID',
+    );
+    expect((await sendChunk(server, fields, 'bytes 100-199/300', DATA.subarray(100, 200), 'early-last')).status).toBe(
+      200,
+    );
+    const last = await sendChunk(server, fields, 'bytes 200-299/300', DATA.subarray(200), 'early-last');
+    expect(last.body).toMatchObject({ bytes: 300, etag: md5(DATA) });
+  });
+
+  test('a chunk over bytes already received is refused (an overlap that is no exact repeat)', async () => {
+    const server = await startTestServer();
+    const fields = signed(server, {});
+    await sendChunk(server, fields, 'bytes 0-99/300', DATA.subarray(0, 100), 'overlap-1');
+    await sendChunk(server, fields, 'bytes 150-249/300', DATA.subarray(150, 250), 'overlap-1');
+    expectError(
+      await sendChunk(server, fields, 'bytes 100-199/300', DATA.subarray(100, 200), 'overlap-1'),
+      400,
+      'CHUNK_INVALID',
+    );
+  });
+
+  test('Cloudinary’s rule: every chunk but the last is at least 5 MB (the default), the last may be smaller', async () => {
+    const server = await startTestServer({ config: { limits: { minChunkSize: 5_000_000 } } });
+    const data = randomBytes(5_000_000 + 1234);
+    const fields = signed(server, {});
+    const small = await sendChunk(
+      server,
+      fields,
+      `bytes 0-999999/${data.length}`,
+      data.subarray(0, 1_000_000),
+      'rule-1',
+    );
+    expectError(small, 400, 'CHUNK_INVALID');
+    await expectNothingStored(server);
+    const first = await sendChunk(
+      server,
+      fields,
+      `bytes 0-4999999/${data.length}`,
+      data.subarray(0, 5_000_000),
+      'rule-2',
+    );
+    expect(first.status).toBe(200);
+    const last = await sendChunk(
+      server,
+      fields,
+      `bytes 5000000-${data.length - 1}/${data.length}`,
+      data.subarray(5_000_000),
+      'rule-2',
+    );
+    expect(last.body).toMatchObject({ bytes: data.length, etag: md5(data) });
+  });
+});

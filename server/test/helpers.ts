@@ -23,7 +23,8 @@ export async function tempDir(prefix = 'signet-server-'): Promise<string> {
 
 /**
  * A server on 127.0.0.1, any free port, its own data dir; closed and removed when the test ends. A test fails if the
- * server logged an internal error (a hidden 500) unless it says it expects one.
+ * server logged an internal error (a hidden 500) unless it says it expects one. Chunks may be as small as a test
+ * likes (`limits.minChunkSize: 1`) unless the test sets Cloudinary's 5 MB rule itself.
  */
 export async function startTestServer(options: StartOptions = {}, expect500 = false): Promise<TestServer> {
   const logs: string[] = [];
@@ -33,6 +34,7 @@ export async function startTestServer(options: StartOptions = {}, expect500 = fa
     env: {},
     log: (line) => logs.push(line),
     ...options,
+    config: { ...options.config, limits: { minChunkSize: 1, ...options.config?.limits } },
   });
   onTestFinished(async () => {
     await server.close();

@@ -1,6 +1,7 @@
 // What /api/config tells a page, as a pure function of the configuration (see public-config.ts).
 import { describe, expect, test } from 'vitest';
 import { DEFAULT_COMPANION_CONFIG } from '../src/companion/settings.js';
+import { DEFAULT_CONFIG } from '../src/config.js';
 import { type PublicConfigInput, publicConfig } from '../src/public-config.js';
 
 const input = (
@@ -10,7 +11,7 @@ const input = (
 ): PublicConfigInput => ({
   config: {
     companion: { ...DEFAULT_COMPANION_CONFIG, ...companion },
-    limits: { maxFileSize, maxFields: 10, maxFieldSize: 100, chunkTtlSeconds: 60, maxJsonBody: 100 },
+    limits: { ...DEFAULT_CONFIG.limits, maxFileSize },
   },
   credentials: { cloud_name: 'c', api_key: 'k' },
   publicUrl: 'https://media.example',

@@ -1,13 +1,14 @@
 /**
  * One chunk of a chunked upload. Each chunk is a full upload request whose bytes go at the offset its Content-Range
- * names; the last one finalizes the file like a single upload. Before anything touches a session:
+ * names; the first comes first, the middle ones in any order (several at once), the last last, and the last one
+ * finalizes the file like a single upload. Before anything touches a session:
  *   - the chunk's parameters are authorised (pipeline/authorize.ts): a chunk carrying its session's own signature
  *     continues that use; any other signature is checked and spent like a new upload;
  *   - the session must be the caller's: the same signature, or the same signer (the API secret's holder re-signing
  *     each chunk, as the official SDK does; a user the signing endpoint signed for) with the same parameters
  *     (403 CHUNK_FORBIDDEN otherwise), so nobody else can append to, alter or discard it.
- * A refused chunk appends nothing (its bytes are cut back off); an exact repeat of a chunk already received (a
- * retry whose first attempt arrived) is answered as success; a refused finalization discards the session.
+ * A refused chunk adds nothing; an exact repeat of a chunk already received (a retry whose first attempt arrived)
+ * is answered as success; a refused finalization discards the session.
  */
 import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
@@ -20,24 +21,35 @@ import { clientAddress, readMultipart } from './multipart.js';
 import { ParamCollector, parseUploadRequest, type UploadRequest } from './request.js';
 import {
   type ContentRange,
+  contiguous,
   parseContentRange,
   parseUploadId,
   type ReceivedChunk,
-  type SessionLease,
+  type Reservation,
   type SessionOwner,
   type SessionState,
+  trimData,
 } from './sessions.js';
 import { md5File } from './temp.js';
 
 /** What an intermediate chunk answers (the official SDK ignores it; our widget shows progress from it). */
 export interface ChunkAccepted {
   done: false;
+  /** Bytes received from the start without a gap. */
   bytes: number;
 }
 
 type ChunkOutcome =
   | { kind: 'answered'; body: UploadApiResponse | ChunkAccepted }
-  | { kind: 'written'; lease: SessionLease; auth: UploadAuthorization; next: SessionState };
+  | {
+      kind: 'written';
+      reservation: Reservation;
+      auth: UploadAuthorization;
+      chunk: ReceivedChunk;
+      owner: SessionOwner;
+      /** The file part's name as this chunk sent it (the first chunk's is the one kept). */
+      filename: string;
+    };
 
 export async function ingestChunk(
   ctx: ServerContext,
@@ -52,7 +64,7 @@ export async function ingestChunk(
   const collector = new ParamCollector();
   for (const [name, value] of url.searchParams) collector.add(name, value);
   let outcome: ChunkOutcome | undefined;
-  let lease: SessionLease | undefined;
+  let reservation: Reservation | undefined;
   let finalizing = false;
   try {
     await readMultipart(req, {
@@ -91,38 +103,26 @@ export async function ingestChunk(
           outcome = { kind: 'answered', body: finished.response };
           return;
         }
-
-        lease = await ctx.sessions.acquire(target.cloud, uploadId);
-        const { state } = lease;
-        if (state) assertOwner(state.owner, mine);
-        const total = range.total ?? state?.total ?? null;
-        const repeat = state?.chunks.find((chunk) => chunk.start === range.start && chunk.end === range.end);
-        if (state && repeat) {
+        const repeat = open?.chunks.find((chunk) => chunk.start === range.start && chunk.end === range.end);
+        if (open && repeat) {
           await assertRepeat(repeat, range, stream);
-          outcome = { kind: 'answered', body: { done: false, bytes: state.received } };
+          outcome = { kind: 'answered', body: { done: false, bytes: open.received } };
           return;
         }
-        assertInSequence(state, range, target);
-        const written = await lease.write(stream, range.start);
+
+        reservation = await ctx.sessions.reserve(target.cloud, uploadId, range, (state, inFlight) => {
+          if (state) assertOwner(state.owner, mine);
+          assertPlace(state, inFlight, range, target, ctx.config.limits.minChunkSize);
+        });
+        const written = await reservation.write(stream);
         if (written.bytes !== expected)
           throw new UploadError(
             'CHUNK_INVALID',
             `The chunk has ${written.bytes} bytes; its Content-Range says ${expected}.`,
           );
-        const now = ctx.now();
-        const next: SessionState = {
-          cloud: target.cloud,
-          uploadId,
-          resourceType: target.resourceType,
-          received: range.end + 1,
-          total,
-          owner: state?.owner ?? mine,
-          chunks: [...(state?.chunks ?? []), { start: range.start, end: range.end, md5: written.md5 }],
-          filename: state?.filename ?? info.filename,
-          createdAt: state?.createdAt ?? now,
-          updatedAt: now,
-        };
-        outcome = { kind: 'written', lease, auth, next };
+        const chunk = { start: range.start, end: range.end, md5: written.md5 };
+        const owner = reservation.state?.owner ?? mine;
+        outcome = { kind: 'written', reservation, auth, chunk, owner, filename: info.filename };
       },
     });
     collector.assertKnown();
@@ -130,28 +130,77 @@ export async function ingestChunk(
     if (outcome.kind === 'answered') return outcome.body;
 
     // The whole request was read and is well-formed: only now does the chunk become part of the session.
-    const { next } = outcome;
-    await outcome.lease.save(next);
+    const { reservation: held, chunk, owner, filename } = outcome;
+    const now = ctx.now();
+    const next = await held.commit((current) => {
+      const chunks = [...(current?.chunks ?? []), chunk].sort((a, b) => a.start - b.start);
+      return {
+        cloud: target.cloud,
+        uploadId,
+        resourceType: target.resourceType,
+        received: contiguous(chunks),
+        total: range.total ?? current?.total ?? null,
+        owner,
+        chunks,
+        filename: current?.filename ?? filename,
+        createdAt: current?.createdAt ?? now,
+        updatedAt: now,
+      };
+    });
     if (next.total === null || next.received < next.total) return { done: false, bytes: next.received };
+
     finalizing = true;
+    await trimData(held.dataFile, next.total);
     const response = await finalizeUpload(ctx, target, outcome.auth, {
-      tempFile: outcome.lease.dataFile,
-      bytes: next.received,
-      md5: outcome.lease.md5() ?? (await md5File(outcome.lease.dataFile)),
+      tempFile: held.dataFile,
+      bytes: next.total,
+      md5: held.md5() ?? (await md5File(held.dataFile)),
       filename: next.filename,
     });
-    const last = next.chunks.at(-1) as ReceivedChunk;
-    await outcome.lease.finish({ owner: next.owner, last, response, finishedAt: ctx.now() });
+    await held.finish({ owner: next.owner, last: chunk, response, finishedAt: ctx.now() });
     return response;
   } catch (error) {
-    if (lease) {
-      // The owner's own refusals that no later chunk can mend end the session; anything else undoes this chunk only.
-      await (finalizing || isFatal(error) ? lease.discard() : lease.rollback());
-    }
+    if (reservation) await (finalizing || isFatal(error) ? reservation.discard() : reservation.cancel());
     throw error;
-  } finally {
-    lease?.release();
   }
+}
+
+/**
+ * Where a chunk may go: the first (offset 0) opens the session, alone; a middle one anywhere no other chunk is or is
+ * arriving, at least `minChunkSize` long (Cloudinary's rule); the last (reaching the total) only once every byte
+ * before it is in and nothing else is arriving.
+ */
+function assertPlace(
+  state: SessionState | null,
+  inFlight: readonly ContentRange[],
+  range: ContentRange,
+  target: UploadTarget,
+  minChunkSize: number,
+): void {
+  const last = range.total !== null && range.end + 1 === range.total;
+  if (!last && range.end - range.start + 1 < minChunkSize)
+    throw new UploadError(
+      'CHUNK_INVALID',
+      `Every chunk but the last must be at least ${minChunkSize} bytes (Cloudinary's rule for chunked uploads).`,
+    );
+  if (!state) {
+    if (range.start !== 0) throw new UploadError('CHUNK_INVALID', 'Unknown upload: its first chunk must start at 0.');
+    if (inFlight.length > 0)
+      throw new UploadError('CHUNK_INVALID', 'The first chunk of this upload is still arriving; send it once.');
+    return;
+  }
+  if (state.resourceType !== target.resourceType)
+    throw new UploadError('CHUNK_INVALID', 'The chunk’s resource type differs from the first chunk’s.');
+  if (state.total !== null && range.total !== state.total)
+    throw new UploadError('CHUNK_INVALID', 'The total size changed between chunks.');
+  const overlaps = (other: { start: number; end: number }) => range.start <= other.end && other.start <= range.end;
+  if (state.chunks.some(overlaps)) throw new UploadError('CHUNK_INVALID', 'The chunk overlaps bytes already received.');
+  if (inFlight.some(overlaps)) throw new UploadError('CHUNK_INVALID', 'The chunk overlaps a chunk still arriving.');
+  if (last && (contiguous(state.chunks) !== range.start || inFlight.length > 0))
+    throw new UploadError(
+      'CHUNK_INVALID',
+      `The last chunk must come last: bytes before ${range.start} are missing or still arriving.`,
+    );
 }
 
 function isFatal(error: unknown): boolean {
@@ -159,12 +208,7 @@ function isFatal(error: unknown): boolean {
 }
 
 async function discard(ctx: ServerContext, target: UploadTarget, uploadId: string): Promise<void> {
-  const lease = await ctx.sessions.acquire(target.cloud, uploadId).catch(() => null);
-  try {
-    await lease?.discard();
-  } finally {
-    lease?.release();
-  }
+  await ctx.sessions.discard(target.cloud, uploadId);
 }
 
 function signatureOf(request: UploadRequest): string {
@@ -197,19 +241,6 @@ async function assertRepeat(received: ReceivedChunk, range: ContentRange, stream
   for await (const chunk of stream) hash.update(chunk as Buffer);
   if (hash.digest('hex') !== received.md5)
     throw new UploadError('CHUNK_INVALID', 'These bytes differ from the chunk received for the same range.');
-}
-
-function assertInSequence(state: SessionState | null, range: ContentRange, target: UploadTarget): void {
-  if (!state) {
-    if (range.start !== 0) throw new UploadError('CHUNK_INVALID', 'Unknown upload: its first chunk must start at 0.');
-    return;
-  }
-  if (state.resourceType !== target.resourceType)
-    throw new UploadError('CHUNK_INVALID', 'The chunk’s resource type differs from the first chunk’s.');
-  if (range.start !== state.received)
-    throw new UploadError('CHUNK_INVALID', `Chunks must follow each other: expected bytes from ${state.received}.`);
-  if (state.total !== null && range.total !== state.total)
-    throw new UploadError('CHUNK_INVALID', 'The total size changed between chunks.');
 }
 
 /** Every parameter but the per-request signature and timestamp, in a stable order. */

@@ -1,15 +1,17 @@
 /**
  * Chunked uploads (Cloudinary's `X-Unique-Upload-Id` + `Content-Range` protocol): parsing the headers, and the
- * sessions on disk that collect chunks. A session is `<chunksDir>/<hash of cloud + upload id>/` with the bytes so far
- * in `data` and its state in `state.json`; `received` in the state is the truth, so bytes past it (from a failed
- * chunk or a crash) are never part of the file.
+ * sessions on disk that collect chunks. A session is `<chunksDir>/<hash of cloud + upload id>/` with the bytes in
+ * `data` (each chunk written at its offset) and its state in `state.json`; the chunks the state records are the
+ * truth, so bytes outside them (from a failed chunk or a crash) are never part of the file.
  *
- * A session belongs to whoever opened it: its first chunk's signature, the signer behind it and its parameters
- * (chunked.ts checks each later chunk against them before touching anything here). A finished session leaves a
- * small marker with its answer, so a retried last chunk whose first attempt did arrive gets that same answer.
+ * Order, as Cloudinary requires: the first chunk (offset 0) first, alone; then the middle chunks in any order and
+ * at once, each range reserved while its bytes arrive so two never overlap; the last chunk (the one that reaches
+ * the total) last, once every byte before it is in. A session belongs to whoever opened it (chunked.ts checks each
+ * chunk against its owner before reserving anything). A finished session leaves a small marker with its answer,
+ * so a retried last chunk whose first attempt did arrive gets that same answer.
  */
 import { createHash, type Hash } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -30,6 +32,7 @@ const UPLOAD_ID = /^[A-Za-z0-9_-]{1,128}$/;
 const RANGE = /^bytes (\d{1,16})-(\d{1,16})\/(\d{1,16}|-1)$/;
 const TOMBSTONE = '.expired';
 const DONE = '.done.json';
+const WRITE_BUFFER = 1024 * 1024;
 
 export function parseUploadId(value: string): string {
   if (!UPLOAD_ID.test(value))
@@ -68,9 +71,11 @@ export interface SessionState {
   cloud: string;
   uploadId: string;
   resourceType: UploadResourceType;
+  /** Bytes received from offset 0 without a gap. */
   received: number;
   total: number | null;
   owner: SessionOwner;
+  /** Every chunk received, by offset. */
   chunks: ReceivedChunk[];
   filename: string;
   createdAt: number;
@@ -85,35 +90,45 @@ export interface FinishedSession {
   finishedAt: number;
 }
 
-/** One request's exclusive hold on a session. */
-export interface SessionLease {
-  /** null for a session this chunk starts. */
+/** One chunk's claim on its range of a session, from before its bytes arrive until it is committed or dropped. */
+export interface Reservation {
+  /** The session as it was when the range was reserved; null for the first chunk, which creates it. */
   readonly state: SessionState | null;
   readonly dataFile: string;
-  /** Writes a chunk's bytes at `offset`; resolves with how many arrived and their MD5. */
-  write(stream: Readable, offset: number): Promise<{ bytes: number; md5: string }>;
-  save(state: SessionState): Promise<void>;
-  /** Cuts the data back to what the state says was received (undoes a failed chunk). */
-  rollback(): Promise<void>;
+  /** Writes the chunk's bytes at its offset; resolves with how many arrived and their MD5. */
+  write(stream: Readable): Promise<{ bytes: number; md5: string }>;
+  /** Records the chunk in the session (as `build` makes the new state from the current one) and frees the range. */
+  commit(build: (current: SessionState | null) => SessionState): Promise<SessionState>;
+  /** Frees the range, keeping the session (a first chunk that fails takes its new session with it). */
+  cancel(): Promise<void>;
   /** Removes the session and everything in it. */
   discard(): Promise<void>;
   /** Removes the session, leaving the marker a retried last chunk is answered from. */
   finish(done: FinishedSession): Promise<void>;
-  release(): void;
   /**
-   * MD5 of all bytes received, when this process saw every chunk in order (kept incrementally, so the last chunk
-   * does not re-read the whole file); null after a restart or on another instance — then hash the data file.
+   * MD5 of the whole file when this process could follow it (chunks hashed as they streamed, or read back once the
+   * bytes before them were in); null after a restart or on another instance — then hash the data file.
    */
   md5(): string | null;
+}
+
+interface Running {
+  /** Held by one in-flight chunk at a time: the one that starts where the hash has got to. */
+  hash: Hash;
+  upTo: number;
+  busy: boolean;
 }
 
 export class ChunkSessions {
   readonly #dir: string;
   readonly #ttlMs: number;
   readonly #now: () => number;
-  readonly #busy = new Set<string>();
-  /** Running MD5 per session and the byte count it covers; memory only, an optimisation. */
-  readonly #hashes = new Map<string, { hash: Hash; received: number }>();
+  /** Ranges reserved by chunks in flight, by session. */
+  readonly #inFlight = new Map<string, ContentRange[]>();
+  /** Sessions whose state is being changed: one change at a time. */
+  readonly #locks = new Map<string, Promise<void>>();
+  /** Running MD5 per session; memory only, an optimisation. */
+  readonly #hashes = new Map<string, Running>();
 
   constructor(dir: string, ttlSeconds: number, now: () => number) {
     this.#dir = dir;
@@ -121,7 +136,7 @@ export class ChunkSessions {
     this.#now = now;
   }
 
-  /** The session's state without taking it (to decide how to authorise a chunk); null when there is none. */
+  /** The session's state without taking anything (to decide how to authorise a chunk); null when there is none. */
   async peek(cloud: string, uploadId: string): Promise<SessionState | null> {
     return readState(join(this.#dir, sessionId(cloud, uploadId))).catch(() => null);
   }
@@ -136,15 +151,17 @@ export class ChunkSessions {
   }
 
   /**
-   * Takes the session for (cloud, upload id): 410 UPLOAD_EXPIRED when it expired (or was swept), 400 CHUNK_INVALID
-   * while another chunk of it is still arriving.
+   * Reserves `range` of the session (cloud, upload id). `check` sees the current state (null: no session) and the
+   * ranges other chunks are sending, and throws to refuse. 410 UPLOAD_EXPIRED for a session that expired.
    */
-  async acquire(cloud: string, uploadId: string): Promise<SessionLease> {
+  reserve(
+    cloud: string,
+    uploadId: string,
+    range: ContentRange,
+    check: (state: SessionState | null, inFlight: readonly ContentRange[]) => void,
+  ): Promise<Reservation> {
     const id = sessionId(cloud, uploadId);
-    if (this.#busy.has(id))
-      throw new UploadError('CHUNK_INVALID', 'Another chunk of this upload is still arriving; send chunks in order.');
-    this.#busy.add(id);
-    try {
+    return this.#locked(id, async () => {
       const dir = join(this.#dir, id);
       if (await exists(join(this.#dir, id + TOMBSTONE))) throw expired();
       const state = await readState(dir);
@@ -152,11 +169,21 @@ export class ChunkSessions {
         await this.#expire(id);
         throw expired();
       }
-      return this.#lease(id, dir, state);
-    } catch (error) {
-      this.#busy.delete(id);
-      throw error;
-    }
+      const inFlight = this.#inFlight.get(id) ?? [];
+      check(state, inFlight);
+      if (!state) await mkdir(dir, { recursive: true, mode: 0o700 });
+      this.#inFlight.set(id, [...inFlight, range]);
+      return this.#reservation(id, dir, state, range);
+    });
+  }
+
+  /** Removes a session and everything in it (the owner's upload refused for good). */
+  discard(cloud: string, uploadId: string): Promise<void> {
+    const id = sessionId(cloud, uploadId);
+    return this.#locked(id, async () => {
+      this.#hashes.delete(id);
+      await rm(join(this.#dir, id), { recursive: true, force: true });
+    });
   }
 
   /** Expires idle sessions (leaving a tombstone so a late chunk gets 410) and forgets old tombstones and markers. */
@@ -169,10 +196,10 @@ export class ChunkSessions {
         if (info && now - info.mtimeMs > Math.max(this.#ttlMs, 24 * 3600 * 1000)) await rm(path, { force: true });
         continue;
       }
-      if (this.#busy.has(entry)) continue;
+      if (this.#inFlight.get(entry)?.length) continue;
       const state = await readState(path).catch(() => null);
       const updatedAt = state?.updatedAt ?? (await stat(path).catch(() => null))?.mtimeMs ?? 0;
-      if (now - updatedAt > this.#ttlMs) await this.#expire(entry);
+      if (now - updatedAt > this.#ttlMs) await this.#locked(entry, () => this.#expire(entry));
     }
   }
 
@@ -182,71 +209,168 @@ export class ChunkSessions {
     await writeFile(join(this.#dir, id + TOMBSTONE), '');
   }
 
-  #lease(id: string, dir: string, state: SessionState | null): SessionLease {
+  /** Runs `fn` with the session's state to itself (changes are short: the bytes are written outside). */
+  async #locked<T>(id: string, fn: () => Promise<T>): Promise<T> {
+    const before = this.#locks.get(id) ?? Promise.resolve();
+    let done = (): void => {};
+    const mine = new Promise<void>((resolve) => {
+      done = resolve;
+    });
+    const chained = before.then(() => mine);
+    this.#locks.set(id, chained);
+    await before;
+    try {
+      return await fn();
+    } finally {
+      done();
+      if (this.#locks.get(id) === chained) this.#locks.delete(id);
+    }
+  }
+
+  #release(id: string, range: ContentRange): void {
+    const left = (this.#inFlight.get(id) ?? []).filter((other) => other !== range);
+    if (left.length) this.#inFlight.set(id, left);
+    else this.#inFlight.delete(id);
+  }
+
+  #reservation(id: string, dir: string, state: SessionState | null, range: ContentRange): Reservation {
     const dataFile = join(dir, 'data');
     const stateFile = join(dir, 'state.json');
     let released = false;
-    const running = this.#hashes.get(id);
-    // The chunk's bytes go into a copy; it replaces the running hash only once the chunk is saved.
-    let pending: { hash: Hash; received: number } | null = null;
+    let hashedWhileStreaming = false;
+    const release = (): void => {
+      if (released) return;
+      released = true;
+      this.#release(id, range);
+    };
+    const sessions = this;
     return {
       state,
       dataFile,
-      write: async (stream, offset) => {
-        if (!state) await mkdir(dir, { recursive: true, mode: 0o700 });
-        const base = offset === 0 ? { hash: createHash('md5'), received: 0 } : running;
-        const hash = base && base.received === offset ? base.hash.copy() : null;
+      async write(stream) {
+        // The first chunk starts the running hash; a later one feeds it when it starts where the hash has got to.
+        if (range.start === 0) sessions.#hashes.set(id, { hash: createHash('md5'), upTo: 0, busy: false });
+        const running = sessions.#hashes.get(id);
+        const feed = running && !running.busy && running.upTo === range.start ? running : null;
+        if (feed) feed.busy = true;
         const chunkHash = createHash('md5');
         let bytes = 0;
-        await pipeline(
-          stream,
-          async function* (chunks: AsyncIterable<Buffer>) {
-            for await (const chunk of chunks) {
-              bytes += chunk.length;
-              hash?.update(chunk);
-              chunkHash.update(chunk);
-              yield chunk;
-            }
-          },
-          createWriteStream(dataFile, { flags: state ? 'r+' : 'w', start: offset, mode: 0o600 }),
-        );
-        pending = hash ? { hash, received: offset + bytes } : null;
+        try {
+          await pipeline(
+            stream,
+            async function* (chunks: AsyncIterable<Buffer>) {
+              for await (const chunk of chunks) {
+                bytes += chunk.length;
+                chunkHash.update(chunk);
+                feed?.hash.update(chunk);
+                yield chunk;
+              }
+            },
+            createWriteStream(dataFile, {
+              flags: state ? 'r+' : 'w',
+              start: range.start,
+              mode: 0o600,
+              highWaterMark: WRITE_BUFFER,
+            }),
+          );
+        } catch (error) {
+          // Bytes fed to the running hash cannot be taken back: after a failed chunk it restarts from the data.
+          if (feed) sessions.#hashes.delete(id);
+          throw error;
+        } finally {
+          if (feed) feed.busy = false;
+        }
+        hashedWhileStreaming = feed !== null && sessions.#hashes.get(id) === feed;
+        if (hashedWhileStreaming && feed) feed.upTo = range.start + bytes;
         return { bytes, md5: chunkHash.digest('hex') };
       },
-      save: async (next) => {
-        await truncate(dataFile, next.received);
-        // Write then rename, so a crash never leaves half a state file.
-        await writeFile(`${stateFile}.tmp`, JSON.stringify(next), { mode: 0o600 });
-        await rename(`${stateFile}.tmp`, stateFile);
-        if (pending && pending.received === next.received) this.#hashes.set(id, pending);
-        else this.#hashes.delete(id);
+      commit(build) {
+        return sessions.#locked(id, async () => {
+          const next = build(await readState(dir));
+          // Write then rename, so a crash never leaves half a state file.
+          await writeFile(`${stateFile}.tmp`, JSON.stringify(next), { mode: 0o600 });
+          await rename(`${stateFile}.tmp`, stateFile);
+          release();
+          await sessions.#catchUp(id, dataFile, next);
+          return next;
+        });
       },
-      md5: () => {
-        const current = this.#hashes.get(id);
-        return current && current.received === (pending?.received ?? -1) ? current.hash.copy().digest('hex') : null;
+      async cancel() {
+        // The running hash was fed bytes that are not part of the file now.
+        if (hashedWhileStreaming || !state) sessions.#hashes.delete(id);
+        if (!state) {
+          release();
+          await rm(dir, { recursive: true, force: true });
+          return;
+        }
+        await sessions.#locked(id, async () => {
+          release();
+          // Bytes the refused chunk left past everything recorded or arriving are cut off again.
+          const current = await readState(dir);
+          const ends = [...(current?.chunks ?? []), ...(sessions.#inFlight.get(id) ?? [])].map((r) => r.end + 1);
+          const keep = Math.max(0, ...ends);
+          const size = (await stat(dataFile).catch(() => null))?.size ?? 0;
+          if (size > keep) await truncate(dataFile, keep).catch(() => {});
+        });
       },
-      rollback: async () => {
-        if (state) await truncate(dataFile, state.received).catch(() => {});
-        else await rm(dir, { recursive: true, force: true });
+      async discard() {
+        release();
+        sessions.#hashes.delete(id);
+        await rm(dir, { recursive: true, force: true });
       },
-      discard: () => {
-        this.#hashes.delete(id);
-        return rm(dir, { recursive: true, force: true });
-      },
-      finish: async (done) => {
-        this.#hashes.delete(id);
-        const marker = join(this.#dir, id + DONE);
+      async finish(done) {
+        release();
+        sessions.#hashes.delete(id);
+        const marker = join(sessions.#dir, id + DONE);
         await writeFile(`${marker}.tmp`, JSON.stringify(done), { mode: 0o600 });
         await rename(`${marker}.tmp`, marker);
         await rm(dir, { recursive: true, force: true });
       },
-      release: () => {
-        if (released) return;
-        released = true;
-        this.#busy.delete(id);
+      md5() {
+        const running = sessions.#hashes.get(id);
+        const total = range.end + 1;
+        return running && !running.busy && running.upTo === total ? running.hash.copy().digest('hex') : null;
       },
     };
   }
+
+  /**
+   * Chunks that arrived ahead of the hash (out of order) are read back into it once the bytes before them are in,
+   * so the last chunk rarely has to re-read the file.
+   */
+  async #catchUp(id: string, dataFile: string, state: SessionState): Promise<void> {
+    const running = this.#hashes.get(id);
+    if (!running || running.busy) return;
+    for (const chunk of state.chunks) {
+      if (chunk.start !== running.upTo) continue;
+      running.busy = true;
+      try {
+        for await (const piece of createReadStream(dataFile, { start: chunk.start, end: chunk.end }))
+          running.hash.update(piece as Buffer);
+        running.upTo = chunk.end + 1;
+      } catch {
+        this.#hashes.delete(id);
+        return;
+      } finally {
+        running.busy = false;
+      }
+    }
+  }
+}
+
+/** Bytes from 0 that the chunks cover without a gap. */
+export function contiguous(chunks: readonly ReceivedChunk[]): number {
+  let upTo = 0;
+  for (const chunk of [...chunks].sort((a, b) => a.start - b.start)) {
+    if (chunk.start > upTo) break;
+    upTo = Math.max(upTo, chunk.end + 1);
+  }
+  return upTo;
+}
+
+/** Cuts the data file to the file's size (bytes past it could only come from a refused chunk). */
+export async function trimData(dataFile: string, size: number): Promise<void> {
+  await truncate(dataFile, size);
 }
 
 function sessionId(cloud: string, uploadId: string): string {
