@@ -8,6 +8,7 @@
  */
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import { type ApiErrorBody, ERROR_STATUS, UploadError, type UploadErrorCode } from 'signet-upload/protocol';
+import { describeStorageFull, storageFull } from '../storage-errors.js';
 import { finishUnreadBody } from './drain.js';
 import { sendJson } from './respond.js';
 
@@ -34,6 +35,7 @@ export function renderError(log: (line: string) => void): ErrorRequestHandler {
       log(
         `signet-server: internal error: ${thrown instanceof Error ? (thrown.stack ?? thrown.message) : String(thrown)}`,
       );
+    else if (known.code === 'STORAGE_FULL') log(`signet-server: out of storage space: ${describeStorageFull(known)}`);
     finishUnreadBody(req, res);
     if (res.headersSent) {
       // Half a body already went out; the only honest signal left is a broken connection.
@@ -65,6 +67,8 @@ function statusFor(res: Response, code: UploadErrorCode): number {
 
 function toUploadError(error: unknown): UploadError | null {
   if (error instanceof UploadError) return ERROR_STATUS[error.code] > 0 ? error : null;
+  const full = storageFull(error);
+  if (full) return full;
   // body-parser's errors (express.json): malformed or oversized JSON is the client's mistake, not ours.
   const type = (error as { type?: unknown } | null)?.type;
   if (type === 'entity.parse.failed') return new UploadError('BAD_REQUEST', 'The request body is not valid JSON.');

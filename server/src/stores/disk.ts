@@ -1,7 +1,8 @@
 /**
  * Store on the local disk: `<root>/<first two chars of key>/<key>`. Publishing is a hard link from the temp file
  * (create-only by nature) after fsyncing the data, then an fsync of the directory: a crash leaves either no object
- * or a whole one.
+ * or a whole one, and a failed publish (a full disk) leaves none. Errors keep their codes (ENOSPC, EDQUOT), so the
+ * error renderer can tell a full disk (storage-errors.ts).
  */
 import { link, mkdir, open, readdir, stat, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -19,9 +20,15 @@ export class DiskStore implements Store {
   async publish(tempFile: string, key: string): Promise<void> {
     const target = this.#path(key);
     await fsync(tempFile);
-    await mkdir(dirname(target), { recursive: true });
+    await makeDirectory(dirname(target));
     await link(tempFile, target);
-    await fsync(dirname(target));
+    try {
+      await fsync(dirname(target));
+    } catch (error) {
+      // Not durably published: no object, rather than one a crash may still take away.
+      await unlink(target).catch(() => {});
+      throw error;
+    }
     await unlink(tempFile);
   }
 
@@ -58,6 +65,25 @@ export class DiskStore implements Store {
   #path(key: string): string {
     assertStoreKey(key);
     return join(this.#root, key.slice(0, 2), key);
+  }
+}
+
+/**
+ * `mkdir -p` that reports the real error: Node's recursive mkdir turns ENOSPC (no inode left) and EROFS into ENOENT
+ * (https://github.com/nodejs/node/issues/47098, open; the synchronous form was fixed by nodejs/node#42811). The
+ * store's folders are one level deep, so a plain mkdir of the folder, then of its parent once, is enough.
+ */
+async function makeDirectory(path: string): Promise<void> {
+  try {
+    await mkdir(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return;
+    if (code !== 'ENOENT') throw error;
+    await mkdir(dirname(path), { recursive: true });
+    await mkdir(path).catch((again: NodeJS.ErrnoException) => {
+      if (again.code !== 'EEXIST') throw again;
+    });
   }
 }
 
