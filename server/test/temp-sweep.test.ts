@@ -153,7 +153,10 @@ describe('a real server killed with SIGKILL mid-upload', () => {
   });
 
   async function startChild(dataDir: string): Promise<{ child: ChildProcess; target: Target }> {
-    const child = spawn(process.execPath, [BIN, '--port', '0', '--data', dataDir], {
+    // Chunks as small as this test sends them.
+    const config = join(await tempDir('signet-config-'), 'config.json');
+    await writeFile(config, JSON.stringify({ limits: { minChunkSize: 1 } }));
+    const child = spawn(process.execPath, [BIN, '--port', '0', '--data', dataDir, '--config', config], {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { PATH: process.env.PATH ?? '' },
     });

@@ -44,7 +44,8 @@ const config: DeepPartial<ServerConfig> = {
 };
 
 function scopeServer(more: DeepPartial<ServerConfig> = {}): Promise<TestServer> {
-  return startTestServer({ config: { ...config, ...more } });
+  // Chunks as small as a test sends them.
+  return startTestServer({ config: { ...config, limits: { minChunkSize: 1 }, ...more } });
 }
 
 async function signAs(server: SignetServer, token: string, params: UploadParams): Promise<Record<string, string>> {
