@@ -2,8 +2,10 @@
  * Out of space, in one place: the errors a full disk or an exhausted quota raises, wherever the write was (a temp
  * file, chunk data, the disk store, the SQLite or PostgreSQL catalogue), become 507 STORAGE_FULL, which the Upload
  * API shows the official SDKs as 500 (http/errors.ts). The error renderer asks here, so no writer has to; a writer
- * only has to let the error through (or keep it as the `cause` of its own).
+ * only has to let the error through (or keep it as the `cause` of its own), and make folders with `makeDirectory`.
  */
+import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { UploadError } from 'signet-upload/protocol';
 
 /**
@@ -31,4 +33,23 @@ export function storageFull(error: unknown): UploadError | null {
 export function describeStorageFull(error: UploadError): string {
   const cause = error.cause;
   return cause instanceof Error ? cause.message : String(cause);
+}
+
+/**
+ * `mkdir -p` that keeps the real error: Node's recursive mkdir reports ENOSPC (no inode left) and EROFS as ENOENT
+ * (https://github.com/nodejs/node/issues/47098, open; the synchronous form was fixed by nodejs/node#42811), which
+ * would turn a full disk into a 500. A plain mkdir of the folder, then of its parents only when they are missing.
+ */
+export async function makeDirectory(path: string, mode?: number): Promise<void> {
+  try {
+    await mkdir(path, { mode });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return;
+    if (code !== 'ENOENT') throw error;
+    await mkdir(dirname(path), { recursive: true, mode });
+    await mkdir(path, { mode }).catch((again: NodeJS.ErrnoException) => {
+      if (again.code !== 'EEXIST') throw again;
+    });
+  }
 }

@@ -195,6 +195,30 @@ describe('a full disk answers STORAGE_FULL, frees what it wrote, and the next up
     expect(last.body).toMatchObject({ public_id: 'chunked', bytes: whole.length, etag: md5(whole) });
   });
 
+  test('a new chunk session (no inode left for its folder) → STORAGE_FULL, no session kept', async () => {
+    const { disk, server } = await fullServer('size=4m,nr_inodes=64');
+    await disk.useInodes(0);
+    const whole = randomBytes(64 * 1024);
+    const fields = signed(server, { public_id: 'session' });
+    const send = (range: string, bytes: Uint8Array) =>
+      postUpload(
+        server,
+        fields,
+        { data: bytes, name: 'big.bin' },
+        { headers: { 'X-Unique-Upload-Id': 'full-disk-2', 'Content-Range': range } },
+      );
+    const half = whole.length / 2;
+    const refused = await send(`bytes 0-${half - 1}/${whole.length}`, whole.subarray(0, half));
+    await expectStorageFull(server, refused, /ENOSPC.*mkdir/);
+    await expectNothingStored(server);
+    expect(await readdir(join(server.dataDir, 'tmp', 'chunks'))).toEqual([]);
+
+    await disk.free();
+    expect((await send(`bytes 0-${half - 1}/${whole.length}`, whole.subarray(0, half))).status).toBe(200);
+    const last = await send(`bytes ${half}-${whole.length - 1}/${whole.length}`, whole.subarray(half));
+    expect(last.body).toMatchObject({ public_id: 'session', bytes: whole.length, etag: md5(whole) });
+  });
+
   test('the publish into the disk store (no inode left for its folder) → STORAGE_FULL, temp freed', async () => {
     const { disk, server } = await fullServer('size=4m,nr_inodes=64');
     // One inode: the temp file gets it, the store's shard folder finds none.

@@ -12,11 +12,12 @@
  */
 import { createHash, type Hash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, stat, truncate, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rename, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { type UploadApiResponse, UploadError, type UploadResourceType } from 'signet-upload/protocol';
+import { makeDirectory } from '../storage-errors.js';
 import type { Signer } from './authorize.js';
 
 export interface ContentRange {
@@ -171,7 +172,7 @@ export class ChunkSessions {
       }
       const inFlight = this.#inFlight.get(id) ?? [];
       check(state, inFlight);
-      if (!state) await mkdir(dir, { recursive: true, mode: 0o700 });
+      if (!state) await makeDirectory(dir, 0o700);
       this.#inFlight.set(id, [...inFlight, range]);
       return this.#reservation(id, dir, state, range);
     });

@@ -4,8 +4,9 @@
  * or a whole one, and a failed publish (a full disk) leaves none. Errors keep their codes (ENOSPC, EDQUOT), so the
  * error renderer can tell a full disk (storage-errors.ts).
  */
-import { link, mkdir, open, readdir, stat, unlink } from 'node:fs/promises';
+import { link, open, readdir, stat, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { makeDirectory } from '../storage-errors.js';
 import { assertStoreKey, type ByteRange, type Store } from './store.js';
 
 export class DiskStore implements Store {
@@ -65,25 +66,6 @@ export class DiskStore implements Store {
   #path(key: string): string {
     assertStoreKey(key);
     return join(this.#root, key.slice(0, 2), key);
-  }
-}
-
-/**
- * `mkdir -p` that reports the real error: Node's recursive mkdir turns ENOSPC (no inode left) and EROFS into ENOENT
- * (https://github.com/nodejs/node/issues/47098, open; the synchronous form was fixed by nodejs/node#42811). The
- * store's folders are one level deep, so a plain mkdir of the folder, then of its parent once, is enough.
- */
-async function makeDirectory(path: string): Promise<void> {
-  try {
-    await mkdir(path);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST') return;
-    if (code !== 'ENOENT') throw error;
-    await mkdir(dirname(path), { recursive: true });
-    await mkdir(path).catch((again: NodeJS.ErrnoException) => {
-      if (again.code !== 'EEXIST') throw again;
-    });
   }
 }
 
