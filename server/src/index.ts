@@ -6,7 +6,6 @@
  * (`pipeline/authorize.ts`) → store (`stores/`) → validate (`validate/`) → catalogue (`catalog/`) → deliver
  * (`routes/delivery.ts`). HTTP is Express 5 (`http/app.ts`): cross-cutting concerns are middleware, applied once.
  */
-import { mkdir } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -25,6 +24,7 @@ import { ChunkSessions } from './pipeline/sessions.js';
 import { seedPresets } from './presets/store.js';
 import { companionHost } from './routes/companion.js';
 import { DEMO_COOKIE } from './routes/static.js';
+import { makeDirectory } from './storage-errors.js';
 import { DiskStore } from './stores/disk.js';
 import type { Store } from './stores/store.js';
 import { sweep, sweepIntervalMs } from './sweep.js';
@@ -230,8 +230,7 @@ async function preparePaths(dataDir: string): Promise<ServerPaths> {
     catalogFile: join(dataDir, 'catalog.sqlite'),
     credentialsFile: join(dataDir, CREDENTIALS_FILE),
   };
-  for (const dir of [paths.dataDir, paths.tmpDir, paths.chunksDir, paths.storeDir])
-    await mkdir(dir, { recursive: true, mode: 0o700 });
+  for (const dir of [paths.dataDir, paths.tmpDir, paths.chunksDir, paths.storeDir]) await makeDirectory(dir, 0o700);
   return paths;
 }
 

@@ -72,34 +72,67 @@ export class CloudinaryBackend implements UploadBackend {
   async #sendWhole(task: UploadTask, auth: Authorized): Promise<UploadApiResponse> {
     const form = this.#form(auth);
     form.append('file', task.file, task.name);
+    const report = throttled((loaded: number) => task.onProgress(loaded, task.file.size));
     const result = await postForm(this.endpoint, form, {
       signal: task.signal,
-      onProgress: (loaded, total) => task.onProgress(scale(loaded, total, task.file.size), task.file.size),
+      onProgress: (loaded, total) => report(scale(loaded, total, task.file.size)),
     });
+    report.flush();
     return this.#asResponse(result);
   }
 
+  /**
+   * Cloudinary's chunked protocol, in its order: the first chunk alone, the middle ones `PARALLEL_CHUNKS` at a time
+   * (the server takes them in any order), the last alone once every other is in.
+   */
   async #sendChunked(task: UploadTask, auth: Authorized): Promise<UploadApiResponse> {
     const { chunkSize } = this.options;
     const size = task.file.size;
     const uploadId = randomId();
-    let last: XhrResult | undefined;
-    for (let start = 0; start < size; start += chunkSize) {
+    const count = Math.ceil(size / chunkSize);
+    const loaded = new Array<number>(count).fill(0);
+    const report = throttled(() =>
+      task.onProgress(
+        loaded.reduce((sum, bytes) => sum + bytes, 0),
+        size,
+      ),
+    );
+    const sendChunk = (index: number): Promise<XhrResult> => {
+      const start = index * chunkSize;
       const end = Math.min(size, start + chunkSize) - 1;
       const chunk = task.file.slice(start, end + 1);
-      const send = () => {
+      return this.#withOneRetry(() => {
         const form = this.#form(auth);
         form.append('file', chunk, task.name);
         return postForm(this.endpoint, form, {
           signal: task.signal,
           headers: { 'X-Unique-Upload-Id': uploadId, 'Content-Range': `bytes ${start}-${end}/${size}` },
-          onProgress: (loaded, total) => task.onProgress(start + scale(loaded, total, chunk.size), size),
+          onProgress: (sent, total) => {
+            loaded[index] = scale(sent, total, chunk.size);
+            report();
+          },
         });
-      };
-      last = await this.#withOneRetry(send, task.signal);
-      if (end + 1 < size && !ok(last)) break;
-    }
-    return this.#asResponse(last as XhrResult);
+      }, task.signal);
+    };
+
+    const first = await sendChunk(0);
+    if (count === 1 || !ok(first)) return this.#finish(first, report);
+    let failed: XhrResult | undefined;
+    let next = 1;
+    const worker = async (): Promise<void> => {
+      for (let index = next++; index < count - 1 && !failed; index = next++) {
+        const result = await sendChunk(index);
+        if (!ok(result)) failed ??= result;
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(PARALLEL_CHUNKS, count - 2) }, worker));
+    if (failed) return this.#finish(failed, report);
+    return this.#finish(await sendChunk(count - 1), report);
+  }
+
+  #finish(result: XhrResult, report: Throttled): UploadApiResponse {
+    report.flush();
+    return this.#asResponse(result);
   }
 
   async #withOneRetry(send: () => Promise<XhrResult>, signal: AbortSignal): Promise<XhrResult> {
@@ -150,6 +183,41 @@ export class CloudinaryBackend implements UploadBackend {
 interface Authorized {
   params: UploadParams;
   signed: SignedParams;
+}
+
+/** Middle chunks in flight at once: enough to keep the line busy between one chunk's end and the next's start. */
+const PARALLEL_CHUNKS = 3;
+/** Progress reaches the page at most this often (each report redraws the Dashboard). */
+const PROGRESS_INTERVAL_MS = 100;
+
+interface Throttled {
+  (...args: number[]): void;
+  flush(): void;
+}
+
+/** Calls `fn` at most every PROGRESS_INTERVAL_MS, with the latest arguments; `flush` delivers a pending call. */
+function throttled(fn: (...args: number[]) => void): Throttled {
+  let last = 0;
+  let pending: number[] | null = null;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const run = (): void => {
+    clearTimeout(timer);
+    timer = undefined;
+    last = performance.now();
+    const args = pending ?? [];
+    pending = null;
+    fn(...args);
+  };
+  const call = ((...args: number[]) => {
+    pending = args;
+    const wait = PROGRESS_INTERVAL_MS - (performance.now() - last);
+    if (wait <= 0) run();
+    else timer ??= setTimeout(run, wait);
+  }) as Throttled;
+  call.flush = () => {
+    if (pending) run();
+  };
+  return call;
 }
 
 /** The longest a rate limit is waited out before the upload counts as failed. */

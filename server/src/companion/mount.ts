@@ -6,7 +6,6 @@
  */
 
 import { EventEmitter } from 'node:events';
-import { mkdir } from 'node:fs/promises';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
@@ -24,6 +23,7 @@ import { newRouter } from '../http/route.js';
 import { assetContentType } from '../mime.js';
 import { authorizeUpload } from '../pipeline/authorize.js';
 import { ParamCollector, parseUploadRequest } from '../pipeline/request.js';
+import { makeDirectory } from '../storage-errors.js';
 import { type GuardScope, newGuardScope, runGuarded } from './connect-guard.js';
 import { COMPANION_LOG_NAME, routeCompanionLogs } from './log.js';
 import { OAuthTokenSocketShim } from './oauth-token-socket-shim.js';
@@ -210,7 +210,7 @@ export function createCompanionHost(ctx: ServerContext, settings: CompanionSetti
       }
       const publicUrl = new URL(ctx.publicUrl);
       const filePath = join(ctx.paths.tmpDir, 'companion');
-      await mkdir(filePath, { recursive: true, mode: 0o700 });
+      await makeDirectory(filePath, 0o700);
       const secure = publicUrl.protocol === 'https:';
       const implicitPath = publicUrl.pathname.replace(/\/+$/, '');
       const options = {
