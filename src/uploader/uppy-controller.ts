@@ -37,6 +37,7 @@ export class UppyController implements ReactiveController {
   /** Renders the results' lines; loaded with Uppy (the container and its live region are the element's own). */
   view: ResultsView | undefined;
   #resolveReady!: (runtime: UppyRuntime) => void;
+  #readyPending = false;
   #generation = 0;
   /** A start is loading Uppy; updates meanwhile must not start another. */
   #starting = false;
@@ -72,7 +73,10 @@ export class UppyController implements ReactiveController {
     this.#starting = false;
     this.runtime?.destroy();
     this.runtime = undefined;
+    // Whoever awaits the Uppy being replaced gets the next one (a rebuild when the server narrowed the sources).
+    const waiting = this.#readyPending ? this.#resolveReady : undefined;
     this.ready = this.#newReady();
+    if (waiting) void this.ready.then(waiting);
   }
 
   /** Recreates Uppy, e.g. after `mode` changed (the Dashboard cannot switch between inline and modal). */
@@ -97,8 +101,12 @@ export class UppyController implements ReactiveController {
   }
 
   #newReady(): Promise<UppyRuntime> {
+    this.#readyPending = true;
     return new Promise((resolve) => {
-      this.#resolveReady = resolve;
+      this.#resolveReady = (runtime) => {
+        this.#readyPending = false;
+        resolve(runtime);
+      };
     });
   }
 
