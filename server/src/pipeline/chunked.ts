@@ -154,7 +154,7 @@ export async function ingestChunk(
     const response = await finalizeUpload(ctx, target, outcome.auth, {
       tempFile: held.dataFile,
       bytes: next.total,
-      md5: held.md5() ?? (await md5File(held.dataFile)),
+      md5: (await held.md5()) ?? (await md5File(held.dataFile)),
       filename: next.filename,
     });
     await held.finish({ owner: next.owner, last: chunk, response, finishedAt: ctx.now() });

@@ -10,7 +10,7 @@
  * chunk against its owner before reserving anything). A finished session leaves a small marker with its answer,
  * so a retried last chunk whose first attempt did arrive gets that same answer.
  */
-import { createHash, type Hash } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { readdir, readFile, rename, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -19,6 +19,7 @@ import { pipeline } from 'node:stream/promises';
 import { type UploadApiResponse, UploadError, type UploadResourceType } from 'signet-upload/protocol';
 import { makeDirectory } from '../storage-errors.js';
 import type { Signer } from './authorize.js';
+import { OffThreadMd5 } from './hasher.js';
 
 export interface ContentRange {
   start: number;
@@ -110,12 +111,12 @@ export interface Reservation {
    * MD5 of the whole file when this process could follow it (chunks hashed as they streamed, or read back once the
    * bytes before them were in); null after a restart or on another instance — then hash the data file.
    */
-  md5(): string | null;
+  md5(): Promise<string | null>;
 }
 
 interface Running {
   /** Held by one in-flight chunk at a time: the one that starts where the hash has got to. */
-  hash: Hash;
+  hash: OffThreadMd5;
   upTo: number;
   busy: boolean;
 }
@@ -182,7 +183,7 @@ export class ChunkSessions {
   discard(cloud: string, uploadId: string): Promise<void> {
     const id = sessionId(cloud, uploadId);
     return this.#locked(id, async () => {
-      this.#hashes.delete(id);
+      this.#setHash(id, null);
       await rm(join(this.#dir, id), { recursive: true, force: true });
     });
   }
@@ -204,8 +205,16 @@ export class ChunkSessions {
     }
   }
 
+  /** Replaces (or with null, drops) a session's running hash, freeing the old one in the worker. */
+  #setHash(id: string, running: Running | null): void {
+    const old = this.#hashes.get(id);
+    if (old && old !== running) old.hash.drop();
+    if (running) this.#hashes.set(id, running);
+    else this.#hashes.delete(id);
+  }
+
   async #expire(id: string): Promise<void> {
-    this.#hashes.delete(id);
+    this.#setHash(id, null);
     await rm(join(this.#dir, id), { recursive: true, force: true });
     await writeFile(join(this.#dir, id + TOMBSTONE), '');
   }
@@ -250,11 +259,11 @@ export class ChunkSessions {
       dataFile,
       async write(stream) {
         // The first chunk starts the running hash; a later one feeds it when it starts where the hash has got to.
-        if (range.start === 0) sessions.#hashes.set(id, { hash: createHash('md5'), upTo: 0, busy: false });
+        if (range.start === 0) sessions.#setHash(id, { hash: OffThreadMd5.create(), upTo: 0, busy: false });
         const running = sessions.#hashes.get(id);
         const feed = running && !running.busy && running.upTo === range.start ? running : null;
         if (feed) feed.busy = true;
-        const chunkHash = createHash('md5');
+        const chunkHash = OffThreadMd5.create();
         let bytes = 0;
         try {
           await pipeline(
@@ -262,8 +271,7 @@ export class ChunkSessions {
             async function* (chunks: AsyncIterable<Buffer>) {
               for await (const chunk of chunks) {
                 bytes += chunk.length;
-                chunkHash.update(chunk);
-                feed?.hash.update(chunk);
+                await Promise.all([chunkHash.update(chunk), feed?.hash.update(chunk)]);
                 yield chunk;
               }
             },
@@ -276,14 +284,19 @@ export class ChunkSessions {
           );
         } catch (error) {
           // Bytes fed to the running hash cannot be taken back: after a failed chunk it restarts from the data.
-          if (feed) sessions.#hashes.delete(id);
+          if (feed) sessions.#setHash(id, null);
+          chunkHash.drop();
           throw error;
         } finally {
           if (feed) feed.busy = false;
         }
         hashedWhileStreaming = feed !== null && sessions.#hashes.get(id) === feed;
         if (hashedWhileStreaming && feed) feed.upTo = range.start + bytes;
-        return { bytes, md5: chunkHash.digest('hex') };
+        try {
+          return { bytes, md5: await chunkHash.digest() };
+        } finally {
+          chunkHash.drop();
+        }
       },
       commit(build) {
         return sessions.#locked(id, async () => {
@@ -298,7 +311,7 @@ export class ChunkSessions {
       },
       async cancel() {
         // The running hash was fed bytes that are not part of the file now.
-        if (hashedWhileStreaming || !state) sessions.#hashes.delete(id);
+        if (hashedWhileStreaming || !state) sessions.#setHash(id, null);
         if (!state) {
           release();
           await rm(dir, { recursive: true, force: true });
@@ -316,21 +329,21 @@ export class ChunkSessions {
       },
       async discard() {
         release();
-        sessions.#hashes.delete(id);
+        sessions.#setHash(id, null);
         await rm(dir, { recursive: true, force: true });
       },
       async finish(done) {
         release();
-        sessions.#hashes.delete(id);
+        sessions.#setHash(id, null);
         const marker = join(sessions.#dir, id + DONE);
         await writeFile(`${marker}.tmp`, JSON.stringify(done), { mode: 0o600 });
         await rename(`${marker}.tmp`, marker);
         await rm(dir, { recursive: true, force: true });
       },
-      md5() {
+      async md5() {
         const running = sessions.#hashes.get(id);
         const total = range.end + 1;
-        return running && !running.busy && running.upTo === total ? running.hash.copy().digest('hex') : null;
+        return running && !running.busy && running.upTo === total ? running.hash.digest() : null;
       },
     };
   }
@@ -347,10 +360,10 @@ export class ChunkSessions {
       running.busy = true;
       try {
         for await (const piece of createReadStream(dataFile, { start: chunk.start, end: chunk.end }))
-          running.hash.update(piece as Buffer);
+          await running.hash.update(piece as Buffer);
         running.upTo = chunk.end + 1;
       } catch {
-        this.#hashes.delete(id);
+        this.#setHash(id, null);
         return;
       } finally {
         running.busy = false;
