@@ -66,9 +66,16 @@ try {
   // The built server package (Node 20 runs no TypeScript); built here when missing.
   if (!existsSync(join(root, 'server/dist/index.js'))) await run('node', [join(root, 'scripts/build.mjs')]);
   const { startServer } = await import(join(root, 'server/dist/index.js'));
-  const { createS3Client } = await import(join(root, 'server/dist/stores/s3.js'));
   const sdk = await import('@aws-sdk/client-s3');
-  const s3 = createS3Client({ endpoint, region: 'us-east-1', accessKeyId, secretAccessKey, forcePathStyle: true });
+  // The bench's own client, configured as the server configures its (checksums only where S3 requires them).
+  const s3 = new sdk.S3Client({
+    endpoint,
+    region: 'us-east-1',
+    forcePathStyle: true,
+    credentials: { accessKeyId, secretAccessKey },
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
   const bucket = `signet-bench-${Date.now().toString(36)}`;
   await s3.send(new sdk.CreateBucketCommand({ Bucket: bucket }));
   await s3.send(

@@ -9,7 +9,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_CONFIG, ENV_VARS, parsePort } from './config.js';
 import { CREDENTIALS_FILE } from './credentials.js';
-import { type SignetServer, type StartOptions, startServer } from './index.js';
+import { type SignetServer, type StartOptions, startServer } from './server.js';
 
 export const USAGE = 'Usage: signet-server [--host H] [--port N] [--data DIR] [--config FILE] [--static DIR]';
 

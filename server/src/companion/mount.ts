@@ -9,10 +9,8 @@ import { EventEmitter } from 'node:events';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
-import * as companion from '@uppy/companion';
 import type { RequestHandler, Router } from 'express';
-import session from 'express-session';
-import schedule from 'node-schedule';
+import type { Job } from 'node-schedule';
 import { UploadError } from 'signet-upload/protocol';
 import type { ServerContext } from '../context.js';
 import { errorBody } from '../http/errors.js';
@@ -26,7 +24,7 @@ import { ParamCollector, parseUploadRequest } from '../pipeline/request.js';
 import { makeDirectory } from '../storage-errors.js';
 import { type GuardScope, newGuardScope, runGuarded } from './connect-guard.js';
 import { COMPANION_LOG_NAME, routeCompanionLogs } from './log.js';
-import { OAuthTokenSocketShim } from './oauth-token-socket-shim.js';
+import type { OAuthTokenSocketShim } from './oauth-token-socket-shim.js';
 import { describeRemoteFailure, statusOf, translateUrlAnswer } from './remote-errors.js';
 import type { CompanionSettings } from './settings.js';
 import { checkRemoteUrl } from './ssrf-guard.js';
@@ -67,7 +65,9 @@ export function createCompanionHost(ctx: ServerContext, settings: CompanionSetti
   const upgraded = new Set<Duplex>();
   /** Remote downloads running, by client address. */
   const imports = new Map<string, number>();
-  const companionJobs: schedule.Job[] = [];
+  const companionJobs: Job[] = [];
+  let building: Promise<void> | undefined;
+  let closed = false;
   const dropbox = settings.dropbox !== null;
 
   const allowedOrigins = (): string[] => [...ctx.config.cors.origins, new URL(ctx.publicUrl).origin];
@@ -167,7 +167,13 @@ export function createCompanionHost(ctx: ServerContext, settings: CompanionSetti
   };
 
   const router = newRouter();
-  router.use(refusalCors, allowList);
+  router.use(
+    refusalCors,
+    (_req, _res, next) => {
+      built().then(() => next(), next);
+    },
+    allowList,
+  );
   router.post('/url/meta', ...jsonBody(ctx), urlMeta);
   router.post(['/url/get', /^\/dropbox\/get\/[^/]+$/], ...jsonBody(ctx), authorizeImport);
   router.use(dropboxSession);
@@ -177,15 +183,17 @@ export function createCompanionHost(ctx: ServerContext, settings: CompanionSetti
     router,
 
     attach(server) {
-      server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      server.on('upgrade', async (req: IncomingMessage, socket: Duplex, head: Buffer) => {
         upgraded.add(socket);
         socket.once('close', () => upgraded.delete(socket));
         const path = URL.parse(req.url ?? '', 'http://localhost')?.pathname ?? '';
         const origin = req.headers.origin;
         // Browsers always send Origin on websockets; a page of another site has no business with these sockets.
+        const ours = path.startsWith(`${COMPANION_PATH}/`) && isAllowedHost(ctx, req);
+        if (ours) await built().catch(() => {});
         if (
           !shim ||
-          !isAllowedHost(ctx, req) ||
+          !ours ||
           !path.startsWith(`${COMPANION_PATH}/`) ||
           (origin && !allowedOrigins().includes(origin))
         ) {
@@ -208,72 +216,101 @@ export function createCompanionHost(ctx: ServerContext, settings: CompanionSetti
           throw new Error('Companion with Dropbox can run once per process (its OAuth settings are module state).');
         oauthMounted = true;
       }
-      const publicUrl = new URL(ctx.publicUrl);
-      const filePath = join(ctx.paths.tmpDir, 'companion');
-      await makeDirectory(filePath, 0o700);
-      const secure = publicUrl.protocol === 'https:';
-      const implicitPath = publicUrl.pathname.replace(/\/+$/, '');
-      const options = {
-        secret: settings.secret,
-        filePath,
-        server: {
-          host: publicUrl.host,
-          protocol: publicUrl.protocol.slice(0, -1),
-          path: COMPANION_PATH,
-          // A public URL with a path (a proxy prefix our server does not see) goes in front of external URLs.
-          ...(implicitPath ? { implicitPath } : {}),
-        },
-        enableUrlEndpoint: true,
-        allowLocalUrls: settings.allowLocalUrls,
-        // Companion may send files to our own upload endpoint and nowhere else.
-        uploadUrls: [
-          `^${escapeRegExp(ctx.publicUrl)}/v1_1/${escapeRegExp(ctx.credentials.cloud_name)}/${RESOURCE_TYPES}/upload$`,
-        ],
-        maxFileSize: ctx.config.limits.maxFileSize,
-        // A client that asked for an import but never opens its progress socket: the download is dropped then.
-        clientSocketConnectTimeout: settings.idleMs,
-        corsOrigins: allowedOrigins(),
-        providerOptions: settings.dropbox ? { dropbox: { ...settings.dropbox } } : {},
-        metrics: false,
-        loggerProcessName: COMPANION_LOG_NAME,
-      };
-      routeCompanionLogs(ctx.log);
-      // Companion schedules a daily clean-up of its file folder (node-schedule) and has no way to stop it, so a
-      // closed server would keep Node running; our own sweep covers that folder, and `close()` cancels the job.
-      const scheduledBefore = new Set(Object.keys(schedule.scheduledJobs));
-      const built = companion.app(options) as unknown as { app: ExpressApp; emitter: EventEmitter };
-      for (const [name, job] of Object.entries(schedule.scheduledJobs))
-        if (!scheduledBefore.has(name)) companionJobs.push(job);
-      built.app.disable('x-powered-by');
-      codeSocketErrors(built.emitter);
-      companion.socket(upgrades as unknown as Server);
-      app = built.app;
-      // Mounted as Express mounts a sub-app (application.use): it runs with its own request and response
-      // prototypes (Express 4's) and hands back ours when it passes a request on.
-      router.use(mountedApp(built.app));
-      sessions = session({
-        secret: settings.secret,
-        name: 'signet_companion_sid',
-        resave: false,
-        saveUninitialized: false,
-        cookie: {
-          path: `${implicitPath}${COMPANION_PATH}`,
-          httpOnly: true,
-          secure,
-          sameSite: 'lax',
-          maxAge: 3_600_000,
-        },
-      });
-      shim = new OAuthTokenSocketShim({ cookiePath: `${implicitPath}${COMPANION_PATH}`, secure });
     },
 
     close() {
+      closed = true;
       for (const job of companionJobs.splice(0)) job.cancel();
       shim?.close();
       for (const socket of upgraded) socket.destroy();
       upgraded.clear();
     },
   };
+
+  /**
+   * Companion itself loads on first use (a request or a websocket under `/companion`), not at start: it costs the
+   * process about 70 MiB, which a server nobody imports through never needs. Its OAuth redirect URIs need the public
+   * URL, which exists by then.
+   */
+  function built(): Promise<void> {
+    building ??= build().catch((error: unknown) => {
+      building = undefined;
+      throw error;
+    });
+    return building;
+  }
+
+  async function build(): Promise<void> {
+    // Everything only Companion needs loads with it.
+    const [companion, { default: session }, { default: schedule }, { OAuthTokenSocketShim }] = await Promise.all([
+      import('@uppy/companion'),
+      import('express-session'),
+      import('node-schedule'),
+      import('./oauth-token-socket-shim.js'),
+    ]);
+    const publicUrl = new URL(ctx.publicUrl);
+    const filePath = join(ctx.paths.tmpDir, 'companion');
+    await makeDirectory(filePath, 0o700);
+    const secure = publicUrl.protocol === 'https:';
+    const implicitPath = publicUrl.pathname.replace(/\/+$/, '');
+    const options = {
+      secret: settings.secret,
+      filePath,
+      server: {
+        host: publicUrl.host,
+        protocol: publicUrl.protocol.slice(0, -1),
+        path: COMPANION_PATH,
+        // A public URL with a path (a proxy prefix our server does not see) goes in front of external URLs.
+        ...(implicitPath ? { implicitPath } : {}),
+      },
+      enableUrlEndpoint: true,
+      allowLocalUrls: settings.allowLocalUrls,
+      // Companion may send files to our own upload endpoint and nowhere else.
+      uploadUrls: [
+        `^${escapeRegExp(ctx.publicUrl)}/v1_1/${escapeRegExp(ctx.credentials.cloud_name)}/${RESOURCE_TYPES}/upload$`,
+      ],
+      maxFileSize: ctx.config.limits.maxFileSize,
+      // A client that asked for an import but never opens its progress socket: the download is dropped then.
+      clientSocketConnectTimeout: settings.idleMs,
+      corsOrigins: allowedOrigins(),
+      providerOptions: settings.dropbox ? { dropbox: { ...settings.dropbox } } : {},
+      metrics: false,
+      loggerProcessName: COMPANION_LOG_NAME,
+    };
+    routeCompanionLogs(ctx.log);
+    // Companion schedules a daily clean-up of its file folder (node-schedule) and has no way to stop it, so a
+    // closed server would keep Node running; our own sweep covers that folder, and `close()` cancels the job.
+    const scheduledBefore = new Set(Object.keys(schedule.scheduledJobs));
+    const built = companion.app(options) as unknown as { app: ExpressApp; emitter: EventEmitter };
+    for (const [name, job] of Object.entries(schedule.scheduledJobs))
+      if (!scheduledBefore.has(name)) companionJobs.push(job);
+    built.app.disable('x-powered-by');
+    codeSocketErrors(built.emitter);
+    companion.socket(upgrades as unknown as Server);
+    app = built.app;
+    // Mounted as Express mounts a sub-app (application.use): it runs with its own request and response
+    // prototypes (Express 4's) and hands back ours when it passes a request on.
+    router.use(mountedApp(built.app));
+    sessions = session({
+      secret: settings.secret,
+      name: 'signet_companion_sid',
+      resave: false,
+      saveUninitialized: false,
+      cookie: {
+        path: `${implicitPath}${COMPANION_PATH}`,
+        httpOnly: true,
+        secure,
+        sameSite: 'lax',
+        maxAge: 3_600_000,
+      },
+    });
+    shim = new OAuthTokenSocketShim({ cookiePath: `${implicitPath}${COMPANION_PATH}`, secure });
+    if (closed) {
+      // Closed while it loaded: what it started stops at once.
+      for (const job of companionJobs.splice(0)) job.cancel();
+      shim.close();
+    }
+  }
 }
 
 function urlEndpoint(path: string): 'meta' | 'get' | null {

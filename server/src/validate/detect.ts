@@ -2,7 +2,6 @@
  * Detection helpers: the resource type Cloudinary files a format under, a raw file's extension, and an image's
  * dimensions from its header. The format itself comes from the bytes (validate/type.ts), never the name.
  */
-import { imageSize } from 'image-size';
 import type { ResourceType } from 'signet-upload/protocol';
 
 // Cloudinary files PDFs (and other paged documents) under image; audio under video.
@@ -31,8 +30,12 @@ export function rawExtension(filename: string): string {
   return RAW_EXTENSION.test(ext) ? ext : '';
 }
 
-/** An image's dimensions as its header states them (image-size), or null when the header does not say. */
-export function headerDimensions(header: Uint8Array): { width: number; height: number } | null {
+/**
+ * An image's dimensions as its header states them (image-size, loaded with the first image rather than at start),
+ * or null when the header does not say.
+ */
+export async function headerDimensions(header: Uint8Array): Promise<{ width: number; height: number } | null> {
+  const { imageSize } = await import('image-size');
   try {
     const size = imageSize(header);
     return size.width > 0 && size.height > 0 ? { width: size.width, height: size.height } : null;

@@ -29,7 +29,7 @@ export async function imageDimensions(
   head: Uint8Array,
   source: ByteSource,
 ): Promise<Dimensions | null> {
-  const size = headerDimensions(head);
+  const size = await headerDimensions(head);
   if (size || format !== 'jpg') return size;
   return jpegDimensions(source);
 }

@@ -4,7 +4,6 @@
  * declares its encoding (a byte-order mark, or UTF-16/32's zero bytes) is text first: its markup counts before any
  * signature its first bytes happen to match, and when it decodes cleanly no signature applies at all.
  */
-import { fileTypeFromFile } from 'file-type/node';
 import type { ResourceType } from 'signet-upload/protocol';
 import { kindOf, rawExtension } from './detect.js';
 import { CLAIMABLE_FORMATS, canonicalExtension, isActiveFormat, isActiveNameExtension } from './formats.js';
@@ -23,7 +22,8 @@ export interface ContentType {
 /** `path` holds the file (or its head); `head` is its first bytes; `name` the client's file name. */
 export async function detectType(path: string, head: Uint8Array, name: string): Promise<ContentType> {
   const declared = declaredText(head);
-  const signature = declared?.clean ? undefined : await fileTypeFromFile(path);
+  // Loaded with the first upload, not at start: an idle server should not carry its thousands of signatures.
+  const signature = declared?.clean ? undefined : await (await import('file-type/node')).fileTypeFromFile(path);
   // Markup inside a signed binary (a PNG's text chunk) is only data; a declared text is read before its signature.
   const markup = signature && !declared ? null : sniffMarkup(head);
   if (markup) return { format: markup, kind: 'raw', origin: 'markup', active: true };
