@@ -47,29 +47,44 @@ export interface AssetRecord extends AssetKey {
   status: AssetStatus;
 }
 
-export interface ListQuery {
+/** How a listing is ordered: by publication (newest first by default), public ID (byte order) or size. */
+export interface AssetOrder {
+  by: 'published' | 'public_id' | 'bytes';
+  direction: 'asc' | 'desc';
+}
+
+export const NEWEST_FIRST: AssetOrder = { by: 'published', direction: 'desc' };
+
+/** What both listings (assets, and folder counts) can filter on; every filter given must hold. */
+export interface FolderQuery {
   cloud: string;
-  /** Opaque, from a previous page's `nextCursor`. */
-  cursor?: string | undefined;
-  limit: number;
   /** Only records in one of these statuses; absent = all. */
   status?: readonly AssetStatus[] | undefined;
-  /** Only records in this folder ('' = the top level); with `recursive`, in any folder below it too. */
-  folder?: string | undefined;
-  recursive?: boolean | undefined;
-  /** Only records carrying this tag (exact, case-sensitive). */
-  tag?: string | undefined;
   /**
    * Only records in one of these folders or below one, by whole path segments (`a/b` holds `a/b/c`, never `a/bc`);
    * absent = everywhere, [] = nowhere. What a user may view.
    */
   within?: readonly string[] | undefined;
+  resourceType?: ResourceType | undefined;
+  /** Only public IDs starting with this, literally (Cloudinary's `prefix`). */
+  prefix?: string | undefined;
+  /** Only records whose public ID, display name or original file name contains this, ignoring letter case. */
+  search?: string | undefined;
+  /** Only records carrying this tag (exact, case-sensitive). */
+  tag?: string | undefined;
+  /** Only records carrying this tag, ignoring letter case. */
+  tagAnyCase?: string | undefined;
 }
 
-export interface FolderQuery {
-  cloud: string;
-  status?: readonly AssetStatus[] | undefined;
-  within?: readonly string[] | undefined;
+export interface ListQuery extends FolderQuery {
+  /** Opaque, from a previous page of the same query's `nextCursor`. */
+  cursor?: string | undefined;
+  limit: number;
+  /** Default: newest first. */
+  order?: AssetOrder | undefined;
+  /** Only records in this folder ('' = the top level); with `recursive`, in any folder below it too. */
+  folder?: string | undefined;
+  recursive?: boolean | undefined;
 }
 
 /** How many assets (matching the query) one folder holds directly. */
@@ -87,9 +102,33 @@ export interface ReplaceOptions {
 }
 
 export interface AssetPage {
-  /** Most recently published first. */
+  /** In the query's order (newest first unless it says otherwise). */
   records: AssetRecord[];
   nextCursor?: string;
+}
+
+/** What `update` may change; the rest of a record changes only by replacing or renaming it. */
+export type AssetChange = Partial<Pick<AssetRecord, 'tags' | 'context' | 'status'>>;
+
+/** Where `rename` moves an asset (same cloud and resource type). */
+export interface RenameTarget {
+  publicId: string;
+  folder: string;
+  assetFolder: string;
+}
+
+export type RenameResult =
+  /** `replaced`: the asset that held the new public ID (overwrite), whose bytes are now the caller's to delete. */
+  | { status: 'renamed'; record: AssetRecord; replaced: AssetRecord | null }
+  | { status: 'missing' }
+  /** The new public ID is held and overwrite was off: nothing changed. */
+  | { status: 'taken'; existing: AssetRecord };
+
+/** Assets and bytes of one resource type. */
+export interface UsageCount {
+  resourceType: ResourceType;
+  count: number;
+  bytes: number;
 }
 
 /** What the catalogue keeps about assets: one record per (cloud, resource type, public ID). */
@@ -107,7 +146,22 @@ export interface AssetCatalog {
   ): Promise<{ record: AssetRecord; previous: AssetRecord | null }>;
   /** Sets an asset's status (moderation); the updated record, or null when there is no such asset. */
   setStatus(key: AssetKey, status: AssetStatus): Promise<AssetRecord | null>;
-  /** Rejects with PARAM_INVALID for a cursor it did not make. */
+  /**
+   * Changes an asset's tags, context or status atomically: `change` sees the record as stored (inside the transaction)
+   * and says what to set, or null for nothing. The record afterwards, or null when there is no such asset. The version
+   * stays (Cloudinary's tag and context calls publish nothing new).
+   */
+  update(key: AssetKey, change: (record: AssetRecord) => AssetChange | null): Promise<AssetRecord | null>;
+  /** Removes an asset's record; the record removed, or null when there was none. The caller deletes its bytes. */
+  delete(key: AssetKey): Promise<AssetRecord | null>;
+  /**
+   * Moves an asset to another public ID, atomically; with `overwrite` an asset holding that ID is removed (and
+   * answered, so the caller deletes its bytes). Asset ID, version, bytes and listing position stay.
+   */
+  rename(from: AssetKey, to: RenameTarget, options: { overwrite: boolean }): Promise<RenameResult>;
+  /** How many assets and bytes each resource type holds in a cloud (types without assets are absent). */
+  usage(cloud: string): Promise<UsageCount[]>;
+  /** Rejects with PARAM_INVALID for a cursor it did not make, or made for another order. */
   list(query: ListQuery): Promise<AssetPage>;
   /** Every folder holding at least one matching asset, with how many it holds directly; sorted by folder. */
   listFolders(query: FolderQuery): Promise<FolderCount[]>;

@@ -33,6 +33,10 @@ export interface AssetsTable {
   context: Json<Record<string, string>>;
   created_at: string;
   status: string;
+  /** Public ID, display name and original file name, case-folded (`foldCase`), for searching: written with the row. */
+  search_text: string;
+  /** The tags, case-folded, as a JSON array. */
+  search_tags: Json<string[]>;
 }
 
 export interface PresetsTable {
@@ -101,7 +105,9 @@ export interface Flavor {
   /** The next publication number, as a value in an INSERT or UPDATE of `assets`. */
   nextSeq(): RawBuilder<number>;
   /** The JSON array column holds `value` (exact). */
-  arrayHas(column: 'assets.tags', value: string): Expression<SqlBool>;
+  arrayHas(column: 'assets.tags' | 'assets.search_tags', value: string): Expression<SqlBool>;
+  /** The text column contains `needle` (exact characters, no wildcards). */
+  contains(column: 'assets.search_text', needle: string): Expression<SqlBool>;
   /** Ordering by a text column in byte order, whatever the database's collation (SQLite's own order). */
   byteOrder(column: string): Expression<string>;
   /** SELECT … FOR UPDATE exists: rows read in a transaction can be locked against other instances. SQLite has one
@@ -117,6 +123,7 @@ export const SQLITE: Flavor = {
   nextSeq: () => sql<number>`(select coalesce(max(seq), 0) + 1 from assets)`,
   arrayHas: (column, value) =>
     sql<SqlBool>`exists (select 1 from json_each(${sql.ref(column)}) as item where item.value = ${value})`,
+  contains: (column, needle) => sql<SqlBool>`instr(${sql.ref(column)}, ${needle}) > 0`,
   byteOrder: (column) => sql.ref(column),
   rowLocks: false,
   jsonType: 'text',
@@ -126,10 +133,33 @@ export const POSTGRES: Flavor = {
   name: 'postgres',
   nextSeq: () => sql<number>`nextval('assets_seq')`,
   arrayHas: (column, value) => sql<SqlBool>`${sql.ref(column)} @> jsonb_build_array(cast(${value} as text))`,
+  contains: (column, needle) => sql<SqlBool>`strpos(${sql.ref(column)}, cast(${needle} as text)) > 0`,
   byteOrder: (column) => sql<string>`${sql.ref(column)} collate "C"`,
   rowLocks: true,
   jsonType: 'jsonb',
 };
+
+/**
+ * Letter case folded for searching, the same for both databases (whose own `lower` differ: SQLite's folds only ASCII,
+ * PostgreSQL's follows the database's locale): done here, when a row is written and on the text searched for.
+ */
+export function foldCase(text: string): string {
+  return text.normalize('NFC').toLowerCase();
+}
+
+/** The search columns of an asset row. */
+export function searchColumns(row: {
+  public_id: string;
+  display_name: string;
+  original_filename: string;
+  tags: readonly string[];
+}): { search_text: string; search_tags: string } {
+  return {
+    // Newlines never occur in these values, so a search never matches across two of them.
+    search_text: foldCase([row.public_id, row.display_name, row.original_filename].join('\n')),
+    search_tags: JSON.stringify(row.tags.map(foldCase)),
+  };
+}
 
 /** JSON as read back from either database. */
 export function fromJson<T>(value: T | string): T {

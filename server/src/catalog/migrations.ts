@@ -8,7 +8,7 @@
  * change nothing but what 003 itself fixed; their names and order are those of the old table.
  */
 import { type Kysely, type Migration, sql } from 'kysely';
-import type { Flavor } from './database.js';
+import { type Flavor, fromJson, searchColumns } from './database.js';
 
 // Migrations see the database untyped: the tables they build are what `CatalogTables` describes afterwards.
 // biome-ignore lint/suspicious/noExplicitAny: Kysely's own type for migrations.
@@ -151,6 +151,39 @@ export function migrations(flavor: Flavor): Record<string, Migration> {
           .addColumn('id', 'text', (col) => col.primaryKey())
           .addColumn('deleted_at', 'text', (col) => col.notNull())
           .execute();
+      },
+    },
+    '005-asset-search': {
+      async up(db: Db) {
+        // Case-folded copies for the library's search, folded in JavaScript (database.ts `foldCase`) so both
+        // databases agree; existing rows are filled here, in batches.
+        await db.schema
+          .alterTable('assets')
+          .addColumn('search_text', 'text', (col) => col.notNull().defaultTo(''))
+          .execute();
+        await db.schema
+          .alterTable('assets')
+          .addColumn('search_tags', flavor.jsonType, (col) =>
+            col.notNull().defaultTo(postgres ? sql`'[]'::jsonb` : '[]'),
+          )
+          .execute();
+        for (let after = -1; ; ) {
+          const rows = await db
+            .selectFrom('assets')
+            .select(['seq', 'public_id', 'display_name', 'original_filename', 'tags'])
+            .where('seq', '>', after)
+            .orderBy('seq')
+            .limit(500)
+            .execute();
+          if (rows.length === 0) break;
+          for (const row of rows)
+            await db
+              .updateTable('assets')
+              .set(searchColumns({ ...row, tags: fromJson<string[]>(row.tags) }))
+              .where('seq', '=', row.seq)
+              .execute();
+          after = Number(rows[rows.length - 1].seq);
+        }
       },
     },
   };

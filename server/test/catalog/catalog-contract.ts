@@ -2,15 +2,17 @@
 // against their database. A new implementation of one concern inherits every test of that concern.
 import { randomBytes } from 'node:crypto';
 import { describe, expect, test } from 'vitest';
-import type {
-  AssetCatalog,
-  AssetRecord,
-  AssetStatus,
-  Catalog,
-  ListQuery,
-  PresetCatalog,
-  SignatureLedger,
-  UserDirectory,
+import {
+  type AssetCatalog,
+  type AssetOrder,
+  type AssetRecord,
+  type AssetStatus,
+  type Catalog,
+  type ListQuery,
+  NEWEST_FIRST,
+  type PresetCatalog,
+  type SignatureLedger,
+  type UserDirectory,
 } from '../../src/catalog/catalog.js';
 import type { UploadPreset } from '../../src/presets/definition.js';
 
@@ -306,6 +308,176 @@ export function describeAssetCatalogContract(name: string, factory: CatalogFacto
       expect(await assets.insert(sampleRecord({ publicId: 'other', assetId: first.assetId }))).toBe(false);
       expect(await assets.insert(sampleRecord({ publicId: 'other', storageKey: first.storageKey }))).toBe(false);
       expect(await assets.get({ ...first, publicId: 'other' })).toBeNull();
+    });
+
+    // Issue 16: the rest of the Upload API, the Admin API subset and the media library.
+    test('update changes tags, context and status atomically from the stored record; version stays', async () => {
+      const assets = await open();
+      const record = sampleRecord({ tags: ['a'], context: { k: 'v' } });
+      await assets.insert(record);
+      const updated = await assets.update(record, (stored) => ({ tags: [...stored.tags, 'B'], status: 'approved' }));
+      expect(updated).toEqual({ ...record, tags: ['a', 'B'], status: 'approved' });
+      expect(await assets.get(record)).toEqual(updated);
+      expect(await assets.update(record, () => null)).toEqual(updated);
+      expect(await assets.update({ ...record, publicId: 'missing' }, () => ({ tags: [] }))).toBeNull();
+      // Concurrent read-modify-writes lose nothing (also across instances).
+      const [one, two] = await factory.twins();
+      await one.assets.insert(sampleRecord({ publicId: 'race', tags: [] }));
+      await Promise.all(
+        Array.from({ length: 8 }, (_, i) =>
+          (i % 2 ? one : two).assets.update({ ...record, publicId: 'race' }, (stored) => ({
+            tags: [...stored.tags, `t${i}`],
+          })),
+        ),
+      );
+      expect((await one.assets.get({ ...record, publicId: 'race' }))?.tags.sort()).toEqual(
+        ['t0', 't1', 't2', 't3', 't4', 't5', 't6', 't7'].sort(),
+      );
+    });
+
+    test('delete removes one record and answers it; a missing one is null', async () => {
+      const assets = await open();
+      const record = sampleRecord();
+      await assets.insert(record);
+      await assets.insert(sampleRecord({ publicId: 'other' }));
+      expect(await assets.delete(record)).toEqual(record);
+      expect(await assets.get(record)).toBeNull();
+      expect(await assets.delete(record)).toBeNull();
+      expect((await assets.list({ cloud: 'signet-test', limit: 10 })).records.map((r) => r.publicId)).toEqual([
+        'other',
+      ]);
+    });
+
+    test('rename moves a record (asset ID, version, bytes stay); a held target needs overwrite', async () => {
+      const assets = await open();
+      const record = sampleRecord({ publicId: 'a/x', folder: 'a', assetFolder: 'a' });
+      const held = sampleRecord({ publicId: 'b/y', folder: 'b', assetFolder: 'b' });
+      await assets.insert(record);
+      await assets.insert(held);
+      const to = { publicId: 'b/y', folder: 'b', assetFolder: 'b' };
+      expect(await assets.rename(record, to, { overwrite: false })).toEqual({ status: 'taken', existing: held });
+      expect(await assets.get(record)).toEqual(record);
+
+      const moved = await assets.rename(record, to, { overwrite: true });
+      expect(moved).toEqual({ status: 'renamed', record: { ...record, ...to }, replaced: held });
+      expect(await assets.get(record)).toBeNull();
+      expect(await assets.get(held)).toEqual({ ...record, ...to });
+      expect(await assets.rename(record, to, { overwrite: true })).toEqual({ status: 'missing' });
+
+      const free = { publicId: 'c/z', folder: 'c', assetFolder: 'c' };
+      expect(await assets.rename({ ...record, publicId: 'b/y' }, free, { overwrite: false })).toMatchObject({
+        status: 'renamed',
+        replaced: null,
+      });
+      expect((await assets.list({ cloud: 'signet-test', limit: 10, search: 'c/z' })).records).toHaveLength(1);
+    });
+
+    test('concurrent renames onto one free public ID: exactly one lands, across instances', async () => {
+      const [one, two] = await factory.twins();
+      for (const id of ['r0', 'r1', 'r2', 'r3']) await one.assets.insert(sampleRecord({ publicId: id }));
+      const to = { publicId: 'target', folder: '', assetFolder: '' };
+      const results = await Promise.all(
+        ['r0', 'r1', 'r2', 'r3'].map((id, i) =>
+          (i % 2 ? one : two).assets.rename(sampleRecord({ publicId: id }), to, { overwrite: false }),
+        ),
+      );
+      expect(results.filter((result) => result.status === 'renamed')).toHaveLength(1);
+      expect(results.filter((result) => result.status === 'taken')).toHaveLength(3);
+      expect((await one.assets.list({ cloud: 'signet-test', limit: 10 })).records).toHaveLength(4);
+    });
+
+    test('usage counts assets and bytes per resource type of one cloud', async () => {
+      const assets = await open();
+      expect(await assets.usage('signet-test')).toEqual([]);
+      await assets.insert(sampleRecord({ publicId: 'i1', bytes: 100 }));
+      await assets.insert(sampleRecord({ publicId: 'i2', bytes: 2 ** 33 }));
+      await assets.insert(sampleRecord({ publicId: 'r1', resourceType: 'raw', bytes: 7 }));
+      await assets.insert(sampleRecord({ publicId: 'x', cloud: 'other', bytes: 1000 }));
+      expect(await assets.usage('signet-test')).toEqual([
+        { resourceType: 'image', count: 2, bytes: 100 + 2 ** 33 },
+        { resourceType: 'raw', count: 1, bytes: 7 },
+      ]);
+    });
+
+    test('searches public ID, display name and file name ignoring case (also beyond ASCII); tags too', async () => {
+      const assets = await open();
+      const rows: [string, string, string, string[]][] = [
+        ['trip/Beach_Day', 'Beach day', 'IMG_001', ['Sunny', 'Été']],
+        ['trip/night', 'Nuit ÉTOILÉE', 'img_002', ['sunny']],
+        ['docs/plan_b', 'plan', 'Plan%B', ['work']],
+      ];
+      for (const [publicId, displayName, originalFilename, tags] of rows)
+        await assets.insert(sampleRecord({ publicId, displayName, originalFilename, tags }));
+      const found = async (query: Partial<ListQuery>) =>
+        (await assets.list({ cloud: 'signet-test', limit: 10, ...query })).records.map((r) => r.publicId).sort();
+      expect(await found({ search: 'BEACH' })).toEqual(['trip/Beach_Day']);
+      expect(await found({ search: 'étoilée' })).toEqual(['trip/night']);
+      expect(await found({ search: 'img_00' })).toEqual(['trip/Beach_Day', 'trip/night']);
+      expect(await found({ search: 'n_b' })).toEqual(['docs/plan_b']);
+      expect(await found({ search: '%' })).toEqual(['docs/plan_b']);
+      expect(await found({ search: 'trip/night\nnuit' })).toEqual([]);
+      expect(await found({ tagAnyCase: 'SUNNY' })).toEqual(['trip/Beach_Day', 'trip/night']);
+      expect(await found({ tagAnyCase: 'été' })).toEqual(['trip/Beach_Day']);
+      expect(await found({ tagAnyCase: 'sun' })).toEqual([]);
+      expect(await found({ tag: 'sunny' })).toEqual(['trip/night']);
+      // Folder counts take the same filters.
+      expect(await assets.listFolders({ cloud: 'signet-test', tagAnyCase: 'sunny', search: 'night' })).toEqual([
+        { folder: 'albums', count: 1 },
+      ]);
+      // Tags changed later are searched as they are now.
+      await assets.update(sampleRecord({ publicId: 'docs/plan_b' }), () => ({ tags: ['SUNNY'] }));
+      expect(await found({ tagAnyCase: 'sunny' })).toEqual(['docs/plan_b', 'trip/Beach_Day', 'trip/night']);
+    });
+
+    test('filters by resource type and by public ID prefix (literal)', async () => {
+      const assets = await open();
+      for (const [publicId, resourceType] of [
+        ['a_b/1', 'image'],
+        ['aXb/2', 'image'],
+        ['a_b/3', 'raw'],
+        ['a_b', 'image'],
+      ] as const)
+        await assets.insert(sampleRecord({ publicId, resourceType }));
+      const found = async (query: Partial<ListQuery>) =>
+        (await assets.list({ cloud: 'signet-test', limit: 10, ...query })).records.map((r) => r.publicId).sort();
+      expect(await found({ prefix: 'a_b/' })).toEqual(['a_b/1', 'a_b/3']);
+      expect(await found({ prefix: 'a_b', resourceType: 'image' })).toEqual(['a_b', 'a_b/1']);
+      expect(await found({ resourceType: 'raw' })).toEqual(['a_b/3']);
+      expect(await found({ resourceType: 'video' })).toEqual([]);
+    });
+
+    test('orders by public ID (byte order) or size, either way, page by page; cursors belong to their order', async () => {
+      const assets = await open();
+      const rows: [string, number][] = [
+        ['b', 30],
+        ['B', 10],
+        ['a', 30],
+        ['é', 20],
+        ['c', 10],
+      ];
+      for (const [publicId, bytes] of rows) await assets.insert(sampleRecord({ publicId, bytes }));
+      const all = async (order: AssetOrder): Promise<string[]> => {
+        const found: string[] = [];
+        let cursor: string | undefined;
+        do {
+          const page = await assets.list({ cloud: 'signet-test', limit: 2, order, cursor });
+          found.push(...page.records.map((record) => record.publicId));
+          cursor = page.nextCursor;
+        } while (cursor);
+        return found;
+      };
+      expect(await all({ by: 'public_id', direction: 'asc' })).toEqual(['B', 'a', 'b', 'c', 'é']);
+      expect(await all({ by: 'public_id', direction: 'desc' })).toEqual(['é', 'c', 'b', 'a', 'B']);
+      // Equal sizes keep publication order as the tie-break.
+      expect(await all({ by: 'bytes', direction: 'desc' })).toEqual(['a', 'b', 'é', 'c', 'B']);
+      expect(await all({ by: 'bytes', direction: 'asc' })).toEqual(['B', 'c', 'é', 'b', 'a']);
+      expect(await all({ by: 'published', direction: 'asc' })).toEqual(['b', 'B', 'a', 'é', 'c']);
+      expect(await all({ by: 'published', direction: 'desc' })).toEqual(['c', 'é', 'a', 'B', 'b']);
+
+      const first = await assets.list({ cloud: 'signet-test', limit: 2, order: { by: 'bytes', direction: 'asc' } });
+      await expect(
+        assets.list({ cloud: 'signet-test', limit: 2, cursor: first.nextCursor, order: NEWEST_FIRST }),
+      ).rejects.toMatchObject({ code: 'PARAM_INVALID' });
     });
 
     test('folder and scope prefixes are literal: "_" and "%" match only themselves, "é" by character', async () => {

@@ -9,6 +9,7 @@ export const MIGRATIONS = [
   '002-presets-moderation',
   '003-folders-users',
   '004-ledger-counts-user-provenance',
+  '005-asset-search',
 ];
 
 async function expectVersion01Data(catalog: Catalog): Promise<void> {
