@@ -28,7 +28,7 @@ parentPort.on('message', (message) => {
 `;
 
 /** Bytes sent to the worker and not yet hashed, per hash: past this, `update` waits. */
-const IN_FLIGHT = 16 * 1024 * 1024;
+const IN_FLIGHT = 4 * 1024 * 1024;
 
 let worker: Worker | null = null;
 let nextId = 1;
