@@ -4,6 +4,7 @@
 //   uppy-put       @uppy/aws-s3 single PUT through src/backends/s3.ts (start → sign → PUT → complete)
 //   uppy-parts-1   @uppy/aws-s3 multipart, parts one after another (the plugin as published)
 //   uppy-parts-N   @uppy/aws-s3 multipart with parallelizeParts (N parts in flight)
+//   xhr-parts-N    the same multipart upload as raw XMLHttpRequests (N parts in flight): what radosgw allows
 // Round-robin, first round discarded, medians reported as MB/s and as a ratio to uppy-put and xhr-put.
 // Uses SIGNET_TEST_S3_ENDPOINT (+ _ACCESS_KEY_ID/_SECRET_ACCESS_KEY) when set, else starts radosgw with
 // server/scripts/services/rgw.sh (root, Debian) and stops it at the end. Bounded: BENCH_S3_MIB (default 64, max 512),
@@ -157,7 +158,7 @@ try {
   await page.goto(`${server.url}/index.html`);
   await page.setInputFiles('#file', payload);
 
-  const cases = ['xhr-put', 'uppy-put', 'uppy-parts-1', `uppy-parts-${parallel}`];
+  const cases = ['xhr-put', `xhr-parts-${parallel}`, 'uppy-put', 'uppy-parts-1', `uppy-parts-${parallel}`];
   const samples = Object.fromEntries(cases.map((name) => [name, []]));
   for (let round = 0; round < rounds; round++) {
     for (const name of cases) {
@@ -224,6 +225,46 @@ async function runCase({ name, token, partSize }) {
       xhr.onerror = () => fail(new Error('PUT failed'));
       xhr.send(file);
     });
+    await post('/api/s3/complete', { token: session.token, key: session.key });
+    return performance.now() - started;
+  }
+  if (name.startsWith('xhr-parts')) {
+    // The same multipart upload without Uppy: every request presigned by our server, parts in flight at once.
+    const parallel = Number(name.split('-').at(-1));
+    const signed = await sign({ timestamp: Math.floor(Date.now() / 1000) - Math.floor(Math.random() * 600) });
+    const session = await post('/api/s3/start', {
+      params: { ...signed, timestamp: signed.timestamp },
+      file: { name: file.name, size: file.size, type: file.type },
+      partSize,
+    });
+    const presign = (body) => post('/api/s3/sign', { token: session.token, key: session.key, ...body });
+    const xhr = (method, url, body, signedHeaders = {}) =>
+      new Promise((done, fail) => {
+        const request = new XMLHttpRequest();
+        request.open(method, url);
+        for (const [key, value] of Object.entries(signedHeaders)) request.setRequestHeader(key, value);
+        request.onload = () =>
+          request.status === 200 ? done(request) : fail(new Error(`${method} ${request.status}`));
+        request.onerror = () => fail(new Error(`${method} failed`));
+        request.send(body);
+      });
+    const created = await presign({ method: 'POST' });
+    const uploadId = /<UploadId>([^<]+)</.exec((await xhr('POST', created.url, null, created.headers)).responseText)[1];
+    const count = Math.ceil(file.size / session.part_size);
+    const etags = new Array(count);
+    let next = 1;
+    const worker = async () => {
+      for (let part = next++; part <= count; part = next++) {
+        const { url, headers: h } = await presign({ method: 'PUT', uploadId, partNumber: part });
+        const start = (part - 1) * session.part_size;
+        const done = await xhr('PUT', url, file.slice(start, start + session.part_size), h);
+        etags[part - 1] = done.getResponseHeader('ETag');
+      }
+    };
+    await Promise.all(Array.from({ length: parallel }, worker));
+    const completion = await presign({ method: 'POST', uploadId });
+    const xml = `<CompleteMultipartUpload>${etags.map((etag, i) => `<Part><PartNumber>${i + 1}</PartNumber><ETag>${etag}</ETag></Part>`).join('')}</CompleteMultipartUpload>`;
+    await xhr('POST', completion.url, xml, completion.headers);
     await post('/api/s3/complete', { token: session.token, key: session.key });
     return performance.now() - started;
   }

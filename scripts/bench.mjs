@@ -159,7 +159,7 @@ noteLoad();
 const s3 =
   process.env.BENCH_S3 === '0'
     ? null
-    : await sub('scripts/bench-s3.mjs', { BENCH_S3_MIB: '128', BENCH_S3_PART_MIB: '16' }, '.bench/s3.json');
+    : await sub('scripts/bench-s3.mjs', { BENCH_S3_MIB: '256', BENCH_S3_PART_MIB: '32' }, '.bench/s3.json');
 noteLoad();
 const install =
   process.env.BENCH_INSTALL === '0' ? null : await sub('scripts/bench-install.mjs', {}, '.bench/install.json');

@@ -30,7 +30,10 @@ export interface S3BackendOptions {
   /** Parameters of file `index` (1-based) of the `count` files in this run (folder, tags, public_id …). */
   params?: (file: UppyFile<Meta, Body>, index: number, count: number) => UploadParams;
   resourceType?: 'auto' | 'image' | 'video' | 'raw';
-  /** Bytes per part; the server may raise it (never below S3's 5 MiB). Default 16 MiB (fastest in scripts/bench-s3.mjs). */
+  /**
+   * Bytes per part; the server may raise it (never below S3's 5 MiB). Default: adaptive, an eighth of the file
+   * between 16 and 64 MiB (fewer, larger parts cost the object store less; scripts/bench-s3.mjs).
+   */
   partSize?: number;
   /** Parts of one file in flight at once. Default 4. */
   parallelParts?: number;
@@ -178,8 +181,10 @@ export function parallelizeParts(client: PartClient, concurrency: number, observ
  */
 export function installS3Backend(uppy: Uppy<Meta, Body>, options: S3BackendOptions): S3Backend {
   const base = options.serverUrl.replace(/\/+$/, '');
-  const partSize = Math.max(5 * MiB, options.partSize ?? 16 * MiB);
-  const threshold = options.multipartThreshold ?? partSize;
+  const fixedPartSize = options.partSize === undefined ? undefined : Math.max(5 * MiB, options.partSize);
+  const partSizeFor = (size: number) =>
+    fixedPartSize ?? Math.min(64 * MiB, Math.max(16 * MiB, Math.ceil(size / 8 / MiB) * MiB));
+  const threshold = options.multipartThreshold ?? fixedPartSize ?? 16 * MiB;
   const parallelParts = Math.max(1, options.parallelParts ?? 4);
   const network = options.messages?.NETWORK ?? 'The upload server could not be reached.';
   /** By Uppy file ID, and by object key for `signRequest`, which only knows the key. */
@@ -342,7 +347,7 @@ export function installS3Backend(uppy: Uppy<Meta, Body>, options: S3BackendOptio
         },
         file: { name: file.name ?? 'file', size: file.size ?? 0, type: file.type ?? '' },
         resource_type: options.resourceType ?? 'auto',
-        part_size: partSize,
+        part_size: partSizeFor(file.size ?? 0),
       });
       sessions.set(file.id, session);
       byKey.set(session.key, { fileId: file.id, session });
@@ -373,7 +378,7 @@ export function installS3Backend(uppy: Uppy<Meta, Body>, options: S3BackendOptio
     id: 'SignetS3',
     limit: options.limit ?? 3,
     shouldUseMultipart: (file) => (file.size ?? 0) > threshold,
-    getChunkSize: ({ size }) => partSizes.get(size) ?? partSize,
+    getChunkSize: ({ size }) => partSizes.get(size) ?? partSizeFor(size ?? 0),
     generateObjectKey: (file) => sessions.get(file.id)?.key ?? '',
     // `this` is the plugin's S3 client; see the module comment.
     signRequest: async function (this: unknown, request) {
