@@ -3,13 +3,17 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { chromiumPath } from './chromium.mjs';
+import { applyUppyPatches } from './patch-uppy.mjs';
 
 export function ensureDependencies() {
   const marker = 'node_modules/.package-lock.json';
   const stale = !existsSync(marker) || statSync('package-lock.json').mtimeMs > statSync(marker).mtimeMs + 1000;
-  if (!stale) return;
-  console.log('setup: installing npm dependencies (npm ci)…');
-  execFileSync('npm', ['ci', '--no-audit', '--no-fund'], { stdio: 'inherit' });
+  if (stale) {
+    console.log('setup: installing npm dependencies (npm ci)…');
+    execFileSync('npm', ['ci', '--no-audit', '--no-fund'], { stdio: 'inherit' });
+  }
+  // Also after an install that skipped scripts (npm ci --ignore-scripts): tests and builds run patched Uppy.
+  applyUppyPatches();
 }
 
 const canApt = () => existsSync('/etc/debian_version') && process.getuid?.() === 0 && existsSync('/usr/bin/apt-get');
