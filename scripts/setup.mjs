@@ -26,8 +26,21 @@ function aptInstall(packages) {
   execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...packages], { stdio: 'inherit', env });
 }
 
-/** Debian tools the tests use as oracles or peers (qpdf makes encrypted PDF fixtures). */
-export function ensureTools(tools = { qpdf: 'qpdf' }) {
+/**
+ * Debian tools the tests use as oracles or peers: qpdf makes encrypted PDF fixtures; cjpeg/djpeg, cwebp/dwebp and
+ * heif-enc encode and decode photos; exiftool writes a phone's metadata and reads what is left of it.
+ */
+export const TEST_TOOLS = {
+  qpdf: 'qpdf',
+  exiftool: 'libimage-exiftool-perl',
+  cjpeg: 'libjpeg-turbo-progs',
+  djpeg: 'libjpeg-turbo-progs',
+  cwebp: 'webp',
+  dwebp: 'webp',
+  'heif-enc': 'libheif-examples',
+};
+
+export function ensureTools(tools = TEST_TOOLS) {
   const missing = Object.entries(tools).filter(([binary]) => !onPath(binary));
   if (missing.length === 0) return;
   if (!canApt()) {
@@ -35,7 +48,7 @@ export function ensureTools(tools = { qpdf: 'qpdf' }) {
     return;
   }
   console.log(`setup: installing ${missing.map(([, p]) => p).join(', ')} from Debian…`);
-  aptInstall(missing.map(([, p]) => p));
+  aptInstall([...new Set(missing.map(([, p]) => p))]);
 }
 
 function onPath(binary) {
