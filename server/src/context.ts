@@ -7,7 +7,7 @@ import type { Catalog } from './catalog/catalog.js';
 import type { AuthUser, ServerConfig } from './config.js';
 import type { Credentials } from './credentials.js';
 import type { RateLimiters } from './http/rate-limit.js';
-import type { ChunkSessions } from './pipeline/sessions.js';
+import type { ChunkSessionStore } from './pipeline/sessions.js';
 import type { Store } from './stores/store.js';
 
 export interface ServerPaths {
@@ -24,7 +24,7 @@ export interface ServerContext {
   readonly credentials: Credentials;
   readonly catalog: Catalog;
   readonly store: Store;
-  readonly sessions: ChunkSessions;
+  readonly sessions: ChunkSessionStore;
   readonly paths: ServerPaths;
   /** Tokens the default authentication accepts (the demo token while `config.users` is empty). */
   readonly users: Readonly<Record<string, AuthUser>>;

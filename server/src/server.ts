@@ -21,7 +21,7 @@ import { CREDENTIALS_FILE, type Credentials, loadCredentials } from './credentia
 import { createApp } from './http/app.js';
 import { tokenUser } from './http/caller.js';
 import { createRateLimiters } from './http/rate-limit.js';
-import { ChunkSessions } from './pipeline/sessions.js';
+import { DiskChunkSessions } from './pipeline/disk-sessions.js';
 import { seedPresets } from './presets/store.js';
 import { companionHost } from './routes/companion.js';
 import { DEMO_COOKIE } from './routes/static.js';
@@ -106,7 +106,7 @@ export async function startServer(options: StartOptions = {}): Promise<SignetSer
     credentials,
     catalog,
     store: s3 ?? new DiskStore(paths.storeDir),
-    sessions: new ChunkSessions(paths.chunksDir, config.limits.chunkTtlSeconds, now),
+    sessions: new DiskChunkSessions(paths.chunksDir, config.limits.chunkTtlSeconds, now),
     paths,
     users,
     demoToken: demoMode ? credentials.demo_token : null,

@@ -28,9 +28,7 @@ import {
   type Reservation,
   type SessionOwner,
   type SessionState,
-  trimData,
 } from './sessions.js';
-import { md5File } from './temp.js';
 
 /** What an intermediate chunk answers (the official SDK ignores it; our widget shows progress from it). */
 export interface ChunkAccepted {
@@ -39,8 +37,34 @@ export interface ChunkAccepted {
   bytes: number;
 }
 
+/** A byte range of a chunk session, inclusive like Content-Range. */
+export interface ChunkSpan {
+  start: number;
+  end: number;
+}
+
+/**
+ * What `GET` on the upload URL with `X-Unique-Upload-Id` answers its owner: what the session holds, so a client that
+ * lost its connection (or its page) sends only what is missing. `response` is the upload's answer once it finished.
+ */
+export interface ChunkStatus {
+  upload_id: string;
+  done: boolean;
+  /** Bytes received from the start without a gap. */
+  bytes: number;
+  /** The file's size once a chunk declared it, else null. */
+  total: number | null;
+  /** Every range received, by offset; adjacent chunks are merged. */
+  received: ChunkSpan[];
+  /** Ranges whose bytes are arriving now (reserved by a chunk in flight). */
+  arriving: ChunkSpan[];
+  response?: UploadApiResponse;
+}
+
 type ChunkOutcome =
   | { kind: 'answered'; body: UploadApiResponse | ChunkAccepted }
+  /** The last chunk again, for a session that holds every byte but was never finalized (its process died). */
+  | { kind: 'complete'; reservation: Reservation; auth: UploadAuthorization; state: SessionState; last: ReceivedChunk }
   | {
       kind: 'written';
       reservation: Reservation;
@@ -106,13 +130,32 @@ export async function ingestChunk(
         const repeat = open?.chunks.find((chunk) => chunk.start === range.start && chunk.end === range.end);
         if (open && repeat) {
           await assertRepeat(repeat, range, stream);
-          outcome = { kind: 'answered', body: { done: false, bytes: open.received } };
+          if (open.total === null || open.received < open.total || range.end + 1 !== open.total) {
+            outcome = { kind: 'answered', body: { done: false, bytes: open.received } };
+            return;
+          }
+          // Every byte is in and no answer was left: the process that was finalizing it died. This retry of the last
+          // chunk finalizes it, unless another one is doing so now (a finalization holds the last range).
+          reservation = await ctx.sessions.reserve(target.cloud, uploadId, range, mine, (state, arriving) => {
+            if (!state || state.received !== state.total || state.resourceType !== target.resourceType)
+              throw new UploadError('CHUNK_INVALID', 'This upload changed meanwhile; ask for its status.');
+            if (arriving.length > 0)
+              throw new UploadError('CHUNK_INVALID', 'This upload is being finalized now; ask for its status.');
+            return undefined;
+          });
+          const state = reservation.state as SessionState;
+          outcome = { kind: 'complete', reservation, auth, state, last: repeat };
           return;
         }
 
-        reservation = await ctx.sessions.reserve(target.cloud, uploadId, range, (state, inFlight) => {
+        reservation = await ctx.sessions.reserve(target.cloud, uploadId, range, mine, (state, arriving) => {
           if (state) assertOwner(state.owner, mine);
-          assertPlace(state, inFlight, range, target, ctx.config.limits.minChunkSize);
+          // The same range from the same sender while it still seems to arrive: a retry after a cut the server did
+          // not see (no FIN reached it). The retry takes its place rather than waiting for the dead one to time out.
+          const retried = arriving.find((other) => sameRange(other.range, range) && isOwner(other.sender, mine));
+          const others = arriving.filter((other) => other !== retried).map((other) => other.range);
+          assertPlace(state, others, range, target, ctx.config.limits.minChunkSize);
+          return retried;
         });
         const written = await reservation.write(stream);
         if (written.bytes !== expected)
@@ -128,6 +171,10 @@ export async function ingestChunk(
     collector.assertKnown();
     if (!outcome) throw new UploadError('FILE_MISSING', 'Missing required parameter - file.');
     if (outcome.kind === 'answered') return outcome.body;
+    if (outcome.kind === 'complete') {
+      finalizing = true;
+      return await finalizeSession(ctx, target, outcome.reservation, outcome.auth, outcome.state, outcome.last);
+    }
 
     // The whole request was read and is well-formed: only now does the chunk become part of the session.
     const { reservation: held, chunk, owner, filename } = outcome;
@@ -150,19 +197,93 @@ export async function ingestChunk(
     if (next.total === null || next.received < next.total) return { done: false, bytes: next.received };
 
     finalizing = true;
-    await trimData(held.dataFile, next.total);
-    const response = await finalizeUpload(ctx, target, outcome.auth, {
-      tempFile: held.dataFile,
-      bytes: next.total,
-      md5: (await held.md5()) ?? (await md5File(held.dataFile)),
-      filename: next.filename,
-    });
-    await held.finish({ owner: next.owner, last: chunk, response, finishedAt: ctx.now() });
-    return response;
+    return await finalizeSession(ctx, target, held, outcome.auth, next, chunk);
   } catch (error) {
     if (reservation) await (finalizing || isFatal(error) ? reservation.discard() : reservation.cancel());
     throw error;
   }
+}
+
+/** Every byte of the session is in: the file is checked and published like a single upload, and the answer kept. */
+async function finalizeSession(
+  ctx: ServerContext,
+  target: UploadTarget,
+  held: Reservation,
+  auth: UploadAuthorization,
+  state: SessionState,
+  last: ReceivedChunk,
+): Promise<UploadApiResponse> {
+  const total = state.total ?? state.received;
+  const assembled = await held.assemble(total);
+  const response = await finalizeUpload(ctx, target, auth, { ...assembled, bytes: total, filename: state.filename });
+  await held.finish({ owner: state.owner, last, response, finishedAt: ctx.now() });
+  return response;
+}
+
+/**
+ * The status of a chunk session, for the client that owns it: authorised like a chunk (the session's own signature, or
+ * the same signer's fresh one for the same parameters, spending no use), from the query string since a GET has no
+ * body. Anyone else — another signer, other parameters — gets 404 NOT_FOUND, exactly as for an id nobody used, so the
+ * answer never tells a stranger that a session exists.
+ */
+export async function chunkStatus(
+  ctx: ServerContext,
+  req: IncomingMessage,
+  url: URL,
+  headers: { uploadId: string },
+  target: UploadTarget,
+): Promise<ChunkStatus> {
+  const uploadId = parseUploadId(headers.uploadId);
+  const collector = new ParamCollector();
+  for (const [name, value] of url.searchParams) collector.add(name, value);
+  collector.assertKnown();
+  const values = collector.values();
+  const request = parseUploadRequest(values);
+  const open = await ctx.sessions.peek(target.cloud, uploadId);
+  const finished = open ? null : await ctx.sessions.finished(target.cloud, uploadId);
+  const known = open?.owner ?? finished?.owner ?? null;
+  const continues = known !== null && sameSignature(known, request);
+  const auth = await authorizeUpload(ctx, request, {
+    ...(continues ? { continues: known.signer } : {}),
+    use: 'check',
+    address: clientAddress(req),
+  });
+  const asker: SessionOwner = { signature: signatureOf(request), signer: auth.signer, params: fingerprint(values) };
+  if (!known || !isOwner(known, asker))
+    throw new UploadError('NOT_FOUND', 'No chunked upload with this id is open for these parameters.');
+  if (finished) {
+    const total = finished.response.bytes;
+    return {
+      upload_id: uploadId,
+      done: true,
+      bytes: total,
+      total,
+      received: total > 0 ? [{ start: 0, end: total - 1 }] : [],
+      arriving: [],
+      response: finished.response,
+    };
+  }
+  const state = open as SessionState;
+  const arriving = await ctx.sessions.arriving(target.cloud, uploadId);
+  return {
+    upload_id: uploadId,
+    done: false,
+    bytes: state.received,
+    total: state.total,
+    received: merged(state.chunks),
+    arriving: arriving.map(({ range }) => ({ start: range.start, end: range.end })),
+  };
+}
+
+/** Ranges by offset, touching ones joined. */
+function merged(chunks: readonly ReceivedChunk[]): ChunkSpan[] {
+  const spans: ChunkSpan[] = [];
+  for (const { start, end } of [...chunks].sort((a, b) => a.start - b.start)) {
+    const last = spans[spans.length - 1];
+    if (last && start <= last.end + 1) last.end = Math.max(last.end, end);
+    else spans.push({ start, end });
+  }
+  return spans;
 }
 
 /**
@@ -221,10 +342,28 @@ function sameSignature(owner: SessionOwner, request: UploadRequest): boolean {
 
 /** 403 unless the chunk comes from whoever opened the session; 400 when its parameters differ. */
 function assertOwner(owner: SessionOwner, chunk: SessionOwner): void {
-  if (owner.signature !== chunk.signature && !sameSigner(owner.signer, chunk.signer))
+  if (!sameSender(owner, chunk))
     throw new UploadError('CHUNK_FORBIDDEN', 'This chunked upload was started by someone else.');
-  if (JSON.stringify(owner.params) !== JSON.stringify(chunk.params))
+  if (!sameParams(owner, chunk))
     throw new UploadError('CHUNK_INVALID', 'The chunk’s parameters differ from the first chunk’s.');
+}
+
+/** The same signature, or the same signer (the API secret's holder; a user the signing endpoint signed for). */
+function sameSender(owner: SessionOwner, chunk: SessionOwner): boolean {
+  return owner.signature === chunk.signature || sameSigner(owner.signer, chunk.signer);
+}
+
+function sameParams(owner: SessionOwner, chunk: SessionOwner): boolean {
+  return JSON.stringify(owner.params) === JSON.stringify(chunk.params);
+}
+
+/** Whether `chunk` comes from the session's owner with the owner's parameters (what a status query must show). */
+function isOwner(owner: SessionOwner, chunk: SessionOwner): boolean {
+  return sameSender(owner, chunk) && sameParams(owner, chunk);
+}
+
+function sameRange(a: ContentRange, b: ContentRange): boolean {
+  return a.start === b.start && a.end === b.end && a.total === b.total;
 }
 
 function sameSigner(owner: Signer, chunk: Signer): boolean {

@@ -1,5 +1,6 @@
 /**
- * `POST /v1_1/:cloud/:resource_type/upload`: Cloudinary's Upload API, single requests and chunked ones. Any origin
+ * `POST /v1_1/:cloud/:resource_type/upload`: Cloudinary's Upload API, single requests and chunked ones; `GET` with
+ * `X-Unique-Upload-Id` and the chunks' parameters in the query: what a chunked upload already holds. Any origin
  * may call it (the signature is the authorisation; no cookies are involved); errors use the statuses the official
  * SDKs read (http/errors.ts).
  */
@@ -10,7 +11,7 @@ import { publicCors } from '../http/cors.js';
 import { cloudinaryStatuses, methodNotAllowed } from '../http/errors.js';
 import { header, sendJson } from '../http/respond.js';
 import { decodeSegment, groups, newRouter, requestUrl } from '../http/route.js';
-import { ingestChunk } from '../pipeline/chunked.js';
+import { chunkStatus, ingestChunk } from '../pipeline/chunked.js';
 import type { UploadTarget } from '../pipeline/finalize.js';
 import { ingestSingle } from '../pipeline/single.js';
 
@@ -22,7 +23,7 @@ export function uploadRoutes(ctx: ServerContext): Router {
     .route(UPLOAD)
     .all(
       publicCors({
-        methods: ['POST'],
+        methods: ['GET', 'POST'],
         headers: ['Content-Type', 'X-Unique-Upload-Id', 'Content-Range', 'X-Requested-With'],
         expose: ['Retry-After'],
       }),
@@ -40,7 +41,14 @@ export function uploadRoutes(ctx: ServerContext): Router {
           : await ingestSingle(ctx, req, url, target);
       sendJson(res, 200, body);
     })
-    .all(methodNotAllowed(['POST', 'OPTIONS']));
+    // What a chunked upload already holds, for its owner only (pipeline/chunked.ts).
+    .get(async (req, res) => {
+      const [cloud = '', resourceType = ''] = groups(req, UPLOAD);
+      const target = uploadTarget(ctx, decodeSegment(cloud), decodeSegment(resourceType));
+      const uploadId = header(req, 'x-unique-upload-id');
+      sendJson(res, 200, await chunkStatus(ctx, req, requestUrl(req), { uploadId }, target));
+    })
+    .all(methodNotAllowed(['GET', 'POST', 'OPTIONS']));
   return router;
 }
 
