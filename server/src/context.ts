@@ -7,6 +7,7 @@ import type { Catalog } from './catalog/catalog.js';
 import type { AuthUser, ServerConfig } from './config.js';
 import type { Credentials } from './credentials.js';
 import type { RateLimiters } from './http/rate-limit.js';
+import type { RemoteFetch } from './pipeline/remote-file.js';
 import type { ChunkSessionStore } from './pipeline/sessions.js';
 import type { Store } from './stores/store.js';
 
@@ -36,6 +37,8 @@ export interface ServerContext {
   readonly now: () => number;
   /** Per-process rate limits (http/rate-limit.ts). */
   readonly limits: RateLimiters;
+  /** How an upload's `file` URL is fetched: the remote-import guard's resolver, address policy and idle time. */
+  readonly remote: RemoteFetch;
   /** Base of delivery URLs, without a trailing slash; known once the server listens. */
   publicUrl: string;
 }

@@ -14,7 +14,7 @@ import { type ConfigUser, liveIdentity, seedUsers } from './auth/users.js';
 import type { Catalog } from './catalog/catalog.js';
 import { openCatalog } from './catalog/open.js';
 import type { CompanionHost } from './companion/mount.js';
-import type { Resolver } from './companion/ssrf-guard.js';
+import { type Resolver, systemResolver } from './companion/ssrf-guard.js';
 import { type AuthUser, type DeepPartial, loadConfig, type ServerConfig } from './config.js';
 import type { ServerContext, ServerPaths } from './context.js';
 import { CREDENTIALS_FILE, type Credentials, loadCredentials } from './credentials.js';
@@ -119,6 +119,12 @@ export async function startServer(options: StartOptions = {}): Promise<SignetSer
     log,
     now,
     limits: createRateLimiters(config.rateLimits, now),
+    remote: {
+      resolve: options.resolveHost ?? systemResolver,
+      // Loopback only where Companion's own setting is allowed (test mode); companion/settings.ts refuses it elsewhere.
+      policy: { allowLoopback: config.companion.allowLocalUrls && testMode(options) },
+      idleMs: config.companion.idleSeconds * 1000,
+    },
     publicUrl: '',
   };
 
@@ -229,6 +235,13 @@ function closeServer(server: Server): Promise<void> {
     });
     server.closeIdleConnections();
   });
+}
+
+/** As routes/companion.ts decides it: NODE_ENV=test or the `testMode` option, never with NODE_ENV=production. */
+function testMode(options: StartOptions): boolean {
+  const env = options.env ?? process.env;
+  const production = env.NODE_ENV === 'production' || process.env.NODE_ENV === 'production';
+  return !production && (options.testMode === true || env.NODE_ENV === 'test');
 }
 
 function defined<T extends object>(value: T): Partial<T> {

@@ -157,9 +157,9 @@ const SDK_CLIENT = fileURLToPath(new URL('./fixtures/sdk-client.mjs', import.met
  */
 export function runSdk(
   server: SignetServer,
-  op: 'upload' | 'upload_large' | 'upload_pair',
+  op: 'upload' | 'upload_large' | 'upload_pair' | 'call',
   path: string,
-  options: Record<string, unknown>,
+  options: Record<string, unknown> | unknown[],
   account: Partial<SignetServer['credentials']> = {},
 ): Promise<SdkResult> {
   const { cloud_name, api_key, api_secret } = { ...server.credentials, ...account };
@@ -173,4 +173,17 @@ export function runSdk(
       else resolve(JSON.parse(stdout) as SdkResult);
     });
   });
+}
+
+/**
+ * Calls one method of the official SDK (`uploader.destroy`, `api.resources` …) with `args` against `server`, in a
+ * child process like `runSdk`; `account` overrides the credentials it signs or authenticates with.
+ */
+export function sdkCall(
+  server: SignetServer,
+  method: `${'uploader' | 'api'}.${string}`,
+  args: unknown[],
+  account: Partial<SignetServer['credentials']> = {},
+): Promise<SdkResult> {
+  return runSdk(server, 'call', method, args, account);
 }

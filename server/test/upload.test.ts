@@ -228,10 +228,12 @@ describe('a refused upload stores nothing', () => {
     await expectNothingStored(server);
   });
 
-  test('a remote URL in the file field → 400 PARAM_NOT_ALLOWED', async () => {
+  test('a file URL toward this machine → 403 URL_FORBIDDEN; other remote storage → 400 PARAM_INVALID', async () => {
+    // Remote URLs and data URIs are accepted since issue 16 (see upload-api-files.test.ts); never towards loopback.
     const server = await startTestServer();
-    const response = await postUpload(server, { ...signed(server, {}), file: 'https://example.com/a.png' });
-    expectError(response, 400, 'PARAM_NOT_ALLOWED');
+    const response = await postUpload(server, { ...signed(server, {}), file: 'http://127.0.0.1:9/a.png' });
+    expectError(response, 403, 'URL_FORBIDDEN');
+    expectError(await postUpload(server, { ...signed(server, {}), file: 's3://bucket/a.png' }), 400, 'PARAM_INVALID');
     await expectNothingStored(server);
   });
 

@@ -18,6 +18,7 @@ import type { AssetStatus } from '../catalog/catalog.js';
 import type { ServerContext } from '../context.js';
 import { resolveUploadSettings, type UploadSettings } from '../presets/resolve.js';
 import { presetLayers } from '../presets/store.js';
+import { assetCallFolders } from '../sign-request.js';
 import {
   assertMayContribute,
   effectiveUser,
@@ -78,6 +79,9 @@ export async function assertMaySign(
   identity: Identity,
   params: Readonly<Record<string, string | number | boolean>>,
 ): Promise<void> {
+  // A call on stored assets (rename, tags, context): the folders of the public IDs it names.
+  const called = assetCallFolders(params);
+  if (called) return assertMayContribute(await userOf(ctx, identity), called);
   // Blank values are absent, as the upload endpoint reads them.
   const text = (key: string): string | undefined =>
     params[key] === undefined || params[key] === '' ? undefined : String(params[key]);

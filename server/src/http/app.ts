@@ -25,6 +25,7 @@ import { s3Routes } from '../routes/s3.js';
 import { signRoutes } from '../routes/sign.js';
 import { staticRoutes } from '../routes/static.js';
 import { uploadRoutes } from '../routes/upload.js';
+import { uploadApiRoutes } from '../routes/upload-api.js';
 import type { DirectUploads } from '../s3/direct.js';
 import { requireAdminToken } from './admin.js';
 import { identify } from './caller.js';
@@ -49,6 +50,7 @@ export function createApp(ctx: ServerContext, parts: AppParts): Express {
 
   app.use(hostCheck(ctx));
   app.use(uploadRoutes(ctx));
+  app.use(uploadApiRoutes(ctx));
   app.use(deliveryRoutes(ctx));
   app.use('/api/admin', requireAdminToken(ctx), ...jsonBody(ctx), [
     adminPresetRoutes(ctx),

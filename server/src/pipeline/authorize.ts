@@ -12,15 +12,18 @@
  *   5. size        a size the request declares, against the limit its presets allow (413 FILE_TOO_LARGE)
  *   6. replay      last, because spending a use cannot be undone (see `replayAllowance`)
  *
+ * `authorizeAssetCall`, beside it, holds the Upload API's other calls (destroy, rename, tags, context, explicit) to the
+ * same signature, window, grants and replay steps, with the folders of the assets they touch.
+ *
  * Replay protection: a signature that `/api/sign` issued N times may be used N times within its window (two tabs
  * asking for the same parameters in the same second both succeed); the chunks of one chunked upload are one use.
  * A signature the signing endpoint did not issue was made by a holder of the API secret (the official SDKs on a
  * trusted backend): like Cloudinary, it may be used again within its window, unless `signing.replayProtection` is
  * `"strict"` (then once). `replayProtection: false` turns counting off altogether.
  */
-import { stringToSign, UploadError } from 'signet-upload/protocol';
-import { assertSignersMayUpload } from '../auth/access.js';
-import type { Identity } from '../auth/permissions.js';
+import { stringToSign, UploadError, type UploadParams } from 'signet-upload/protocol';
+import { assertSignersMayUpload, userOf } from '../auth/access.js';
+import { assertMayContribute, type Identity } from '../auth/permissions.js';
 import type { ServerConfig } from '../config.js';
 import { nowSeconds, type ServerContext } from '../context.js';
 import { assertWithinLimit } from '../http/rate-limit.js';
@@ -87,7 +90,33 @@ export async function authorizeUpload(
   return { settings, signer, limit };
 }
 
-function assertSignature(ctx: AuthorizeContext, request: UploadRequest): void {
+/** What the signature steps read of a request: its credentials and exactly the parameters it signs. */
+type SignedParts = Pick<UploadRequest, 'apiKey' | 'signature' | 'algorithm' | 'timestamp'> & {
+  unsigned?: boolean;
+  signed: UploadParams;
+};
+
+/**
+ * The Upload API's calls on stored assets (destroy, rename, tags, context, explicit): the same signature, window and
+ * replay steps as an upload, in the same order, with grants over `folders` — every folder of every asset the call
+ * touches, where it is and where it goes (403 FORBIDDEN_FOLDER for users the signing endpoint signed for). Nothing is
+ * uploaded, so no presets or sizes. These calls always need a signature.
+ */
+export async function authorizeAssetCall(
+  ctx: AuthorizeContext,
+  call: SignedParts,
+  folders: readonly string[],
+): Promise<Signer> {
+  assertSignature(ctx, call);
+  assertFresh(ctx, call);
+  const signer = await signerOf(ctx, call);
+  if (signer.kind === 'issued')
+    for (const identity of signer.users) assertMayContribute(await userOf(ctx, identity), folders);
+  await spend(ctx, call, signer, 'spend');
+  return signer;
+}
+
+function assertSignature(ctx: AuthorizeContext, request: SignedParts): void {
   if (request.apiKey !== ctx.credentials.api_key)
     throw new UploadError('SIGNATURE_INVALID', `Unknown API key ${request.apiKey.slice(0, 32)}.`);
   if (!verify(request.signed, request.signature, ctx.credentials.api_secret, request.algorithm)) {
@@ -99,7 +128,7 @@ function assertSignature(ctx: AuthorizeContext, request: UploadRequest): void {
   }
 }
 
-function assertFresh(ctx: AuthorizeContext, request: UploadRequest): void {
+function assertFresh(ctx: AuthorizeContext, request: SignedParts): void {
   const signing = ctx.config.signing;
   const verdict = checkTimestamp(request.timestamp, nowSeconds(ctx), signing);
   const at = new Date(request.timestamp * 1000).toISOString();
@@ -115,7 +144,7 @@ function assertFresh(ctx: AuthorizeContext, request: UploadRequest): void {
     );
 }
 
-async function signerOf(ctx: AuthorizeContext, request: UploadRequest): Promise<Signer> {
+async function signerOf(ctx: AuthorizeContext, request: SignedParts): Promise<Signer> {
   if (request.unsigned) return { kind: 'unsigned' };
   const issued = await ctx.catalog.signatures.issued(request.signature);
   return issued.count > 0 ? { kind: 'issued', users: issued.signers, issued: issued.count } : { kind: 'secret' };
@@ -123,7 +152,7 @@ async function signerOf(ctx: AuthorizeContext, request: UploadRequest): Promise<
 
 async function spend(
   ctx: AuthorizeContext,
-  request: UploadRequest,
+  request: SignedParts,
   signer: Signer,
   use: 'spend' | 'check',
 ): Promise<void> {

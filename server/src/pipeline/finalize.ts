@@ -10,11 +10,12 @@ import type { UploadApiResponse, UploadResourceType } from 'signet-upload/protoc
 import { toUploadResponse } from '../asset-json.js';
 import { folderOf } from '../auth/permissions.js';
 import type { AssetRecord } from '../catalog/catalog.js';
-import type { ServerContext } from '../context.js';
+import { nowSeconds, type ServerContext } from '../context.js';
 import { finalTags } from '../presets/upload.js';
 import { sanitizeDisplayText } from '../validate/names.js';
 import { validateContent } from '../validate/pipeline.js';
 import type { UploadAuthorization } from './authorize.js';
+import { makeDeleteToken } from './delete-token.js';
 import { existingAnswer } from './existing.js';
 import { displayFilename, makePublicId } from './naming.js';
 import { removeQuietly } from './temp.js';
@@ -41,6 +42,9 @@ export interface CompleteFile {
   storedAs?: string;
 }
 
+/** The Upload API's answer; `delete_token` when the upload asked for one (`return_delete_token`). */
+export type UploadAnswer = UploadApiResponse & { delete_token?: string };
+
 /** What authorizeUpload decided: the settings in force, and who vouches for the upload (for an `existing` answer). */
 export type Authorized = Pick<UploadAuthorization, 'settings' | 'signer'>;
 
@@ -49,7 +53,7 @@ export async function finalizeUpload(
   target: UploadTarget,
   authorized: Authorized,
   file: CompleteFile,
-): Promise<UploadApiResponse> {
+): Promise<UploadAnswer> {
   try {
     return await publish(ctx, target, authorized, file);
   } finally {
@@ -62,7 +66,7 @@ async function publish(
   target: UploadTarget,
   { settings, signer }: Authorized,
   file: CompleteFile,
-): Promise<UploadApiResponse> {
+): Promise<UploadAnswer> {
   const filename = settings.filenameOverride ?? file.filename;
   const detected = await validateContent(ctx, target.resourceType, settings, {
     tempFile: file.tempFile,
@@ -139,7 +143,14 @@ async function publish(
       await ctx.store.delete(committed.previous.storageKey).catch((error: unknown) => {
         ctx.log(`signet-server: could not delete replaced object ${committed.previous?.storageKey}: ${String(error)}`);
       });
-    return toUploadResponse(committed.record, json);
+    const answer = toUploadResponse(committed.record, json);
+    // Only for what this upload published: an `existing` answer deletes nothing that was not the caller's.
+    if (settings.returnDeleteToken)
+      return {
+        ...answer,
+        delete_token: makeDeleteToken(ctx.credentials.api_secret, committed.record, nowSeconds(ctx)),
+      };
+    return answer;
   }
   // Another upload took the public ID between our look-up and our insert: answer as if it had come first.
   await ctx.store.delete(record.storageKey);

@@ -25,10 +25,13 @@ export interface FilePartInfo {
 }
 
 export interface MultipartHandlers {
-  limits: { fields: number; fieldSize: number; fileSize: number };
+  /** `fileField`: the longest `file` sent as a text field (a data URI, a URL); default `fieldSize`. */
+  limits: { fields: number; fieldSize: number; fileSize: number; fileField?: number };
   /** The error when the file part goes over `limits.fileSize` (413 for uploads, 400 for a chunk longer than said). */
   fileTooLarge: () => UploadError;
   onField(name: string, value: string): void;
+  /** `file` sent as a text field (Cloudinary's data URI or remote URL); without this handler it is refused. */
+  onFileField?(value: string): void;
   /** Must consume `stream` (or throw before reading it). */
   onFile(stream: Readable, info: FilePartInfo): Promise<void>;
 }
@@ -46,7 +49,7 @@ export function readMultipart(req: IncomingMessage, handlers: MultipartHandlers)
         // exactly `fileSize` bytes passes, one byte more fails.
         limits: {
           fields: handlers.limits.fields,
-          fieldSize: handlers.limits.fieldSize + 1,
+          fieldSize: Math.max(handlers.limits.fieldSize, handlers.limits.fileField ?? 0) + 1,
           files: 1,
           fileSize: handlers.limits.fileSize + 1,
           fieldNameSize: 200,
@@ -93,11 +96,16 @@ export function readMultipart(req: IncomingMessage, handlers: MultipartHandlers)
     parser.on('field', (name, value, info) =>
       guard(() => {
         if (fileSeen) throw new UploadError('BAD_REQUEST', 'Send every parameter before the file.');
-        if (info.nameTruncated || info.valueTruncated)
-          throw new UploadError('PARAM_INVALID', `The value of "${name.slice(0, 64)}" is too long.`);
-        if (name === 'file')
+        const fileField = name === 'file' && handlers.onFileField !== undefined;
+        const limit = fileField ? (handlers.limits.fileField ?? handlers.limits.fieldSize) : handlers.limits.fieldSize;
+        if (info.nameTruncated || info.valueTruncated || Buffer.byteLength(value) > limit)
+          throw fileField
+            ? new UploadError('FILE_TOO_LARGE', `A file sent as text may be at most ${limit} bytes; send it as a file.`)
+            : new UploadError('PARAM_INVALID', `The value of "${name.slice(0, 64)}" is too long.`);
+        if (name === 'file' && !handlers.onFileField)
           throw new UploadError('PARAM_NOT_ALLOWED', 'Remote file URLs and data URIs are not supported here.');
-        handlers.onField(name, value);
+        if (name === 'file') handlers.onFileField?.(value);
+        else handlers.onField(name, value);
       }),
     );
     parser.on('file', (name, stream, info) => {

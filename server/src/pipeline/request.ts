@@ -14,11 +14,22 @@ import {
   UNSIGNED_PARAMS,
   UploadError,
 } from 'signet-upload/protocol';
-import { PRESET_NAME } from '../presets/definition.js';
+import { PRESET_NAME, parseAllowedFormats } from '../presets/definition.js';
 import type { ExplicitParams } from '../presets/resolve.js';
 import { isSignatureAlgorithm } from '../signing.js';
 
-const ALLOWED: ReadonlySet<string> = new Set<string>([...SIGNABLE_PARAMS, ...SERVER_PARAMS]);
+/**
+ * Cloudinary upload parameters the server reads beyond the widget's own (`SIGNABLE_PARAMS`). Each only restricts the
+ * upload or gives its uploader a way to undo it, so a page may have them signed as well (sign-request.ts).
+ */
+export const MORE_UPLOAD_PARAMS = [
+  'return_delete_token',
+  'moderation',
+  'allowed_formats',
+  'use_asset_folder_as_public_id_prefix',
+] as const;
+
+const ALLOWED: ReadonlySet<string> = new Set<string>([...SIGNABLE_PARAMS, ...MORE_UPLOAD_PARAMS, ...SERVER_PARAMS]);
 
 /**
  * Gathers parameters from the query string and the multipart fields. Each name may appear once, whatever its form
@@ -119,6 +130,12 @@ export function parseUploadRequest(values: Record<string, string>): UploadReques
   assertRule(checkFolder(get('folder') ?? ''));
   if (assetFolder !== undefined) assertRule(checkFolder(assetFolder));
   assertRule(checkTags(tags));
+  const prefixed = parseBoolean('use_asset_folder_as_public_id_prefix', get('use_asset_folder_as_public_id_prefix'));
+  if (prefixed && assetFolder !== undefined && get('folder') !== undefined && get('folder') !== assetFolder)
+    throw new UploadError(
+      'PARAM_INVALID',
+      'With use_asset_folder_as_public_id_prefix the asset folder is the public ID’s folder: send no other folder.',
+    );
 
   const signed = Object.fromEntries(Object.entries(values).filter(([name]) => !UNSIGNED_PARAMS.has(name)));
   const explicit: ExplicitParams = {
@@ -132,6 +149,11 @@ export function parseUploadRequest(values: Record<string, string>): UploadReques
     useFilename: parseBoolean('use_filename', get('use_filename')),
     uniqueFilename: parseBoolean('unique_filename', get('unique_filename')),
     overwrite: parseBoolean('overwrite', get('overwrite')),
+    moderation: parseModeration(get('moderation')),
+    allowedFormats:
+      get('allowed_formats') === undefined ? undefined : parseAllowedFormats(get('allowed_formats') ?? ''),
+    useAssetFolderAsPublicIdPrefix: prefixed,
+    returnDeleteToken: parseBoolean('return_delete_token', get('return_delete_token')),
   };
   return {
     unsigned,
@@ -152,6 +174,15 @@ export function parseBoolean(name: string, value: string | undefined): boolean |
   if (value === 'true' || value === '1') return true;
   if (value === 'false' || value === '0') return false;
   throw new UploadError('PARAM_INVALID', `${name} must be true or false.`);
+}
+
+/** Cloudinary's `moderation`: only manual review exists here; the add-ons (`aws_rek`, `webpurify` …) do not. */
+export function parseModeration(value: string | undefined): 'manual' | undefined {
+  if (value === undefined || value === 'manual') return value;
+  throw new UploadError(
+    'PARAM_INVALID',
+    `moderation "${printable(value)}" is not supported here; "manual" holds new assets for review.`,
+  );
 }
 
 function checkText(name: string, value: string | undefined): string | undefined {
@@ -176,4 +207,89 @@ function printable(text: string): string {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: shown escaped in messages
   const shown = text.replace(/[\u0000-\u001f\u007f"]/g, '?');
   return shown.length > 64 ? `${shown.slice(0, 64)}…` : shown;
+}
+
+/** What every signed call carries besides its own parameters. */
+const CREDENTIALS = ['api_key', 'signature', 'signature_algorithm', 'timestamp'] as const;
+
+/**
+ * Parameters of the Upload API's calls on stored assets (destroy, rename, tags, context, explicit) and of
+ * delete_by_token: only the names the call knows, each once, except `lists` (`public_ids`), which gather every value
+ * sent under the name or the name with `[]` — the SDKs send one field per public ID.
+ */
+export class CallParams {
+  readonly #allowed: ReadonlySet<string>;
+  readonly #lists: ReadonlySet<string>;
+  readonly #values = new Map<string, string | string[]>();
+  readonly #unknown = new Set<string>();
+
+  constructor(names: readonly string[], options: { lists?: readonly string[]; signed?: boolean } = {}) {
+    this.#lists = new Set(options.lists ?? []);
+    this.#allowed = new Set([...names, ...this.#lists, ...(options.signed === false ? [] : CREDENTIALS)]);
+  }
+
+  add(rawName: string, value: string): void {
+    const name = rawName.endsWith('[]') ? rawName.slice(0, -2) : rawName;
+    if (!this.#allowed.has(name)) {
+      this.#unknown.add(rawName);
+      return;
+    }
+    const held = this.#values.get(name);
+    if (this.#lists.has(name)) {
+      this.#values.set(name, [...(Array.isArray(held) ? held : []), value]);
+      return;
+    }
+    if (held !== undefined)
+      throw new UploadError('PARAM_DUPLICATE', `The parameter "${name}" was sent more than once.`);
+    this.#values.set(name, value);
+  }
+
+  /** Throws PARAM_NOT_ALLOWED naming every parameter the call does not know. */
+  assertKnown(): void {
+    if (this.#unknown.size === 0) return;
+    const names = [...this.#unknown].map((name) => `"${printable(name)}"`).join(', ');
+    throw new UploadError('PARAM_NOT_ALLOWED', `Parameters not allowed here: ${names}.`);
+  }
+
+  /** A single value ('' counts as absent, as in the string to sign). */
+  text(name: string): string | undefined {
+    const value = this.#values.get(name);
+    return typeof value === 'string' && value !== '' ? value : undefined;
+  }
+
+  /** A list's values, blanks dropped (as the SDKs drop them before signing). */
+  list(name: string): string[] {
+    const value = this.#values.get(name);
+    return (Array.isArray(value) ? value : value === undefined ? [] : [value]).filter((item) => item !== '');
+  }
+
+  /** The credentials and exactly the parameters the signature covers (lists as the SDKs sign them: comma-joined). */
+  signedCall(): SignedCall {
+    const apiKey = this.text('api_key');
+    const signature = this.text('signature');
+    if (!apiKey) throw new UploadError('SIGNATURE_INVALID', 'Must supply api_key.');
+    if (!signature) throw new UploadError('SIGNATURE_INVALID', 'Must supply signature.');
+    const algorithm = this.text('signature_algorithm');
+    if (algorithm !== undefined && !isSignatureAlgorithm(algorithm))
+      throw new UploadError('PARAM_INVALID', 'signature_algorithm must be "sha1" or "sha256".');
+    const timestamp = this.text('timestamp');
+    if (timestamp === undefined) throw new UploadError('PARAM_INVALID', 'Missing required parameter - timestamp.');
+    if (!/^\d{1,12}$/.test(timestamp))
+      throw new UploadError('PARAM_INVALID', 'timestamp must be an integer number of seconds.');
+    const signed: Record<string, string | string[]> = {};
+    for (const [name, value] of this.#values) {
+      if (UNSIGNED_PARAMS.has(name)) continue;
+      signed[name] = Array.isArray(value) ? value.filter((item) => item !== '') : value;
+    }
+    return { apiKey, signature, algorithm, timestamp: Number(timestamp), signed };
+  }
+}
+
+/** A signed call's credentials and signed parameters, as `authorizeAssetCall` checks them. */
+export interface SignedCall {
+  apiKey: string;
+  signature: string;
+  algorithm: SignatureAlgorithm | undefined;
+  timestamp: number;
+  signed: Record<string, string | string[]>;
 }

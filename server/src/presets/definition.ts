@@ -47,6 +47,8 @@ export interface UploadPreset {
   allow_active_content?: boolean;
   /** New assets wait in `pending` until the admin API approves or rejects them. */
   moderation?: 'manual';
+  /** Answer every upload with a `delete_token` that deletes it within 10 minutes (`POST /v1_1/:cloud/delete_by_token`). */
+  return_delete_token?: boolean;
   auto_tagging?: AutoTagRule[];
 }
 
@@ -66,6 +68,7 @@ const KEYS: ReadonlySet<string> = new Set([
   'max_file_size',
   'allow_active_content',
   'moderation',
+  'return_delete_token',
   'auto_tagging',
 ]);
 const RULE_KEYS: ReadonlySet<string> = new Set(['when', 'add']);
@@ -101,7 +104,13 @@ export function parsePreset(input: unknown, name: string): UploadPreset {
   }
   if (input.tags !== undefined) preset.tags = tagList(input.tags, 'tags', fail);
   if (input.context !== undefined) preset.context = contextMap(input.context, fail);
-  for (const key of ['use_filename', 'unique_filename', 'overwrite', 'allow_active_content'] as const) {
+  for (const key of [
+    'use_filename',
+    'unique_filename',
+    'overwrite',
+    'allow_active_content',
+    'return_delete_token',
+  ] as const) {
     const value = optionalBoolean(input, key, fail);
     if (value !== undefined) preset[key] = value;
   }
@@ -147,7 +156,21 @@ function tagList(value: unknown, field: string, fail: (message: string) => never
 }
 
 function formatList(value: unknown, fail: (message: string) => never): string[] {
-  const formats = stringList(value, 'allowed_formats', fail).map((format) => format.trim().toLowerCase());
+  return checkFormats(stringList(value, 'allowed_formats', fail), fail);
+}
+
+/**
+ * Cloudinary's `allowed_formats` (comma-separated) as the upload parameter sends it: lower-cased, de-aliased; an empty
+ * list or a name that is no format → 400 PARAM_INVALID.
+ */
+export function parseAllowedFormats(text: string): string[] {
+  return checkFormats(parseTags(text), (message) => {
+    throw new UploadError('PARAM_INVALID', `allowed_formats: ${message}`);
+  });
+}
+
+function checkFormats(list: readonly string[], fail: (message: string) => never): string[] {
+  const formats = list.map((format) => format.trim().toLowerCase());
   if (formats.length === 0) fail('allowed_formats must name at least one format.');
   for (const format of formats) if (!FORMAT.test(format)) fail(`"${format.slice(0, 20)}" is not a format name.`);
   return [...new Set(formats.map(normalizeFormat))];

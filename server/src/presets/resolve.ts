@@ -10,8 +10,12 @@
  *   - `tags` are merged (union, in layer order, without duplicates): a person's tags never drop the tags an admin
  *     put in a preset. Cloudinary is vaguer here; a preset tag that should go away belongs in another preset.
  *   - `context` is merged key by key, the higher layer winning a key.
- *   - `auto_tagging` rules of both presets all apply; `moderation: "manual"` in either preset holds (a preset can
- *     never lift the default's moderation).
+ *   - `auto_tagging` rules of both presets all apply; `moderation: "manual"` in either preset or the request holds
+ *     (nothing can lift a preset's moderation).
+ *   - `allowed_formats` of the request narrows the presets' (only formats both allow): a signer may restrict an
+ *     upload further, never open what an admin closed. (Cloudinary lets the request replace it.)
+ * `use_asset_folder_as_public_id_prefix` (signed only) makes the asset folder the public ID's folder, whatever the
+ * presets' `folder`; pipeline/request.ts refuses it together with a different `folder`.
  * An unsigned upload never overwrites, whatever a preset says, and stays inside its presets' scope: the folder the
  * presets give is a prefix its own `folder` and `asset_folder` nest under (`inbox` + `team/bob` → `inbox/team/bob`; a
  * public ID's folders nest under the result, as for any upload), and the presets' context keys win over its own. An
@@ -32,6 +36,10 @@ export interface ExplicitParams {
   useFilename?: boolean | undefined;
   uniqueFilename?: boolean | undefined;
   overwrite?: boolean | undefined;
+  moderation?: 'manual' | undefined;
+  allowedFormats?: readonly string[] | undefined;
+  useAssetFolderAsPublicIdPrefix?: boolean | undefined;
+  returnDeleteToken?: boolean | undefined;
 }
 
 export interface UploadSettings {
@@ -52,6 +60,8 @@ export interface UploadSettings {
   /** A preset's `allow_active_content`; null = the server's `content.activeContent` decides. */
   allowActiveContent: boolean | null;
   moderation: 'manual' | null;
+  /** Answer with a `delete_token` (valid 10 minutes). */
+  returnDeleteToken: boolean;
   autoTagging: AutoTagRule[];
   /** Whether the request itself sent tags / context: on overwrite with `retainOnOverwrite`, the old ones stay otherwise. */
   sent: { tags: boolean; context: boolean };
@@ -70,12 +80,15 @@ export function resolveUploadSettings(
   const presetFolder = pick('folder') ?? '';
   const presetContext = presets.map((preset) => preset.context ?? {});
   const unsigned = options.unsigned === true;
+  const assetFolder =
+    unsigned && params.assetFolder !== undefined ? nest(presetFolder, params.assetFolder) : params.assetFolder;
+  const folder = unsigned ? nest(presetFolder, params.folder) : (params.folder ?? presetFolder);
+  const presetFormats = pick('allowed_formats') ?? null;
 
   return {
     publicId: params.publicId,
-    folder: unsigned ? nest(presetFolder, params.folder) : (params.folder ?? presetFolder),
-    assetFolder:
-      unsigned && params.assetFolder !== undefined ? nest(presetFolder, params.assetFolder) : params.assetFolder,
+    folder: !unsigned && params.useAssetFolderAsPublicIdPrefix && assetFolder !== undefined ? assetFolder : folder,
+    assetFolder,
     displayName: params.displayName,
     filenameOverride: params.filenameOverride,
     tags: union(...presets.map((preset) => preset.tags ?? []), params.tags ?? []),
@@ -86,10 +99,15 @@ export function resolveUploadSettings(
     // Cloudinary's default: with use_filename, a random suffix keeps names apart.
     uniqueFilename: params.uniqueFilename ?? pick('unique_filename') ?? true,
     overwrite: unsigned ? false : (params.overwrite ?? pick('overwrite') ?? false),
-    allowedFormats: pick('allowed_formats') ?? null,
+    allowedFormats:
+      params.allowedFormats === undefined
+        ? presetFormats
+        : params.allowedFormats.filter((format) => presetFormats === null || presetFormats.includes(format)),
     maxFileSize: pick('max_file_size') ?? null,
     allowActiveContent: pick('allow_active_content') ?? null,
-    moderation: presets.some((preset) => preset.moderation === 'manual') ? 'manual' : null,
+    moderation:
+      params.moderation === 'manual' || presets.some((preset) => preset.moderation === 'manual') ? 'manual' : null,
+    returnDeleteToken: params.returnDeleteToken ?? pick('return_delete_token') ?? false,
     autoTagging: presets.flatMap((preset) => preset.auto_tagging ?? []),
     sent: { tags: params.tags !== undefined, context: params.context !== undefined },
   };

@@ -23,6 +23,8 @@ export const UNSIGNED_UPLOAD_PARAMS: ReadonlySet<string> = new Set([
   'filename_override',
   'source',
   'timestamp',
+  // Only lets the uploader delete, for 10 minutes, what it just uploaded (the widget's "remove" after an upload).
+  'return_delete_token',
 ]);
 
 type PresetContext = Pick<ServerContext, 'catalog' | 'config' | 'credentials'>;
@@ -89,7 +91,7 @@ export function assertAllowedFormat(settings: UploadSettings, format: string): v
   if (settings.allowedFormats === null || settings.allowedFormats.includes(format)) return;
   throw new UploadError(
     'TYPE_NOT_ALLOWED',
-    `${format ? `The format "${format}"` : 'A file of unknown format'} is not allowed here; allowed: ${settings.allowedFormats.join(', ')}.`,
+    `${format ? `The format "${format}"` : 'A file of unknown format'} is not allowed here; allowed: ${settings.allowedFormats.join(', ') || 'none'}.`,
   );
 }
 
