@@ -3,6 +3,7 @@
  * group of routes; routes (routes/*.ts) only do their own work.
  *
  *   /v1_1/…            Cloudinary's Upload API          public CORS, SDK-readable statuses, the signature decides
+ *                      and its Admin API subset          HTTP Basic with the API key and secret, no CORS
  *   /<cloud>/…/upload  delivery                          public CORS
  *   /api/admin/…       the admin API                     admin token, JSON bodies
  *   /api/…             the page API (sign, library, S3)  page CORS, caller identity, CSRF by credential
@@ -13,6 +14,7 @@
 import express, { type Express } from 'express';
 import type { CompanionHost } from '../companion/mount.js';
 import type { ServerContext } from '../context.js';
+import { adminApiRoutes } from '../routes/admin-api.js';
 import { adminAssetRoutes } from '../routes/admin-assets.js';
 import { adminPresetRoutes } from '../routes/admin-presets.js';
 import { adminUserRoutes } from '../routes/admin-users.js';
@@ -51,6 +53,7 @@ export function createApp(ctx: ServerContext, parts: AppParts): Express {
   app.use(hostCheck(ctx));
   app.use(uploadRoutes(ctx));
   app.use(uploadApiRoutes(ctx));
+  app.use(adminApiRoutes(ctx));
   app.use(deliveryRoutes(ctx));
   app.use('/api/admin', requireAdminToken(ctx), ...jsonBody(ctx), [
     adminPresetRoutes(ctx),
