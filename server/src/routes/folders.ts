@@ -1,7 +1,9 @@
 /**
- * `GET /api/folders`: the folder tree the caller may view, with asset counts (`{folders: [{name, path,
- * asset_count, total_count, children}], total_count}`). Folders exist because assets do (auth/folder-tree.ts): an
- * empty folder never appears. Who sees what is `GET /api/assets`'s rule, counts included.
+ * `GET /api/folders?q=&tag=&tag_any_case=&status=&resource_type=`: the folder tree the caller may view, with asset
+ * counts (`{folders: [{name, path, asset_count, total_count, children}], total_count}`). Folders exist because assets
+ * do (auth/folder-tree.ts): an empty folder never appears. Who sees what is `GET /api/assets`'s rule, counts
+ * included, and so are the filters: with the same filters, a folder's `total_count` is how many assets
+ * `GET /api/assets?folder=<path>&recursive=1` lists, and its `asset_count` how many without `recursive`.
  */
 import type { Router } from 'express';
 import { viewerScope } from '../auth/access.js';
@@ -10,7 +12,8 @@ import type { ServerContext } from '../context.js';
 import { callerOf } from '../http/caller.js';
 import { methodNotAllowed } from '../http/errors.js';
 import { sendJson } from '../http/respond.js';
-import { newRouter } from '../http/route.js';
+import { newRouter, requestUrl } from '../http/route.js';
+import { libraryFilters } from './assets.js';
 
 export interface FolderList {
   folders: FolderNode[];
@@ -22,11 +25,12 @@ export function foldersRoutes(ctx: ServerContext): Router {
   const router = newRouter();
   router
     .route('/folders')
-    .get(async (_req, res) => {
+    .get(async (req, res) => {
       const scope = await viewerScope(ctx, callerOf(res).user);
       const counts = await ctx.catalog.assets.listFolders({
         cloud: ctx.credentials.cloud_name,
         status: scope.status,
+        ...libraryFilters(requestUrl(req), scope.status),
         ...(scope.within ? { within: scope.within } : {}),
       });
       const body: FolderList = {
