@@ -54,13 +54,36 @@ test('the manifest documents the element, its attributes, events and parts', asy
     'signet-options-change',
     'signet-batch-cancelled',
   ]);
+  expect(names(element.attributes)).toEqual(
+    expect.arrayContaining(['name', 'value-format', 'required', 'disabled', 'locale', 'theme']),
+  );
   expect(names(element.cssParts)).toEqual([
+    'base',
     'open-button',
+    'dialog',
+    'dialog-header',
+    'dialog-title',
+    'close-button',
+    'confirm',
     'dashboard',
     'options',
     'results',
     'summary',
     'results-list',
+    'result',
+    'result-action',
     'clear-results',
   ]);
+  // Theming: colours, radius, font and spacing, each with its default.
+  expect(names(element.cssProperties)).toEqual(
+    expect.arrayContaining([
+      '--signet-accent',
+      '--signet-background',
+      '--signet-text',
+      '--signet-radius',
+      '--signet-font',
+      '--signet-spacing',
+    ]),
+  );
+  for (const property of element.cssProperties) expect(property.default, property.name).toBeDefined();
 });

@@ -1,10 +1,34 @@
 /**
- * English strings: the source of truth for every user-facing text. Other languages satisfy `SignetLocale`;
- * an instance can override any string through its `strings` property. `{name}` marks a value filled in.
+ * English strings: the source of truth for every user-facing text. Other languages (de.ts, fr.ts, ar.ts) satisfy
+ * `SignetLocale` and load only when asked for (locales/index.ts); an instance can override any string through its
+ * `strings` property. `{name}` marks a value filled in; numbers are formatted for the element's locale.
+ * Pure data: the reference server imports it too (through `signet-upload/protocol`).
  */
+import type { UploadErrorCode } from '../errors.js';
+
 export const en = {
+  /** The BCP 47 tag these strings are in; the element's `locale` (when it names a region too) replaces it. */
+  language: 'en',
+  /** How the language is written; used when the page declares no `dir` around the element. */
+  direction: 'ltr',
   openButton: 'Upload files',
   dashboardNote: '',
+  /** `mode="modal"`: the native dialog around the uploader. */
+  dialog: {
+    title: 'Upload files',
+    close: 'Close',
+    busyTitle: 'Files are still uploading',
+    busyText: 'If you close this window they keep uploading, and their results show under the button.',
+    keepUploading: 'Close and keep uploading',
+    stopUploads: 'Stop the uploads and close',
+    stay: 'Go back',
+  },
+  /** The element as a form control (`name`): why a form cannot be sent yet. */
+  form: {
+    required: 'Upload at least one file.',
+    uploading: 'Files are still uploading. Wait until they finish, then send the form again.',
+    pending: 'Some chosen files are not uploaded yet. Upload or remove them, then send the form again.',
+  },
   options: {
     legend: 'Advanced options',
     /** The button that folds the panel away (its state is `aria-expanded`). */
@@ -19,6 +43,16 @@ export const en = {
     noneSet: 'No options set',
     lockedReason: 'These options apply to the files already chosen. Upload or clear them to change the options.',
     lockedError: 'Options cannot change while files wait in the queue; upload or clear them first.',
+  },
+  /** What a value typed in the options may be (the rules of protocol/rules.ts, by code). */
+  rules: {
+    PUBLIC_ID_INVALID:
+      'A public ID may use letters, digits, “_”, “-” and “.”, in parts separated by single “/”, up to {publicIdLength} characters.',
+    FOLDER_INVALID:
+      'A folder may use only letters, digits, “-” and “_”, in parts separated by single “/”, up to {folderLength} characters.',
+    TAG_INVALID: 'A tag has 1 to {tagLength} characters without “,” or “|”; at most {tagCount} tags.',
+    CONTEXT_INVALID:
+      'Metadata looks like key=value|key2=value2; keys use letters, digits, “_”, “-” and “.”; at most {contextLength} characters.',
   },
   /** What the drop zone says it accepts, joined with " · ". */
   limits: {
@@ -52,8 +86,14 @@ export const en = {
     failed: 'Failed',
     retry: 'Retry',
     retryLabel: 'Retry {name}',
+    /** Takes an uploaded file out of the form's value (the element is a form field: it has a `name`). */
+    remove: 'Remove',
+    removeLabel: 'Remove {name}',
     code: 'code {code}',
     clear: 'Clear results',
+    /** The polite announcement while a run uploads (once per run), then the summary below. */
+    uploadingOne: 'Uploading 1 file…',
+    uploadingMany: 'Uploading {count} files…',
     /** The polite announcement and visible summary: parts joined with ", ". */
     summaryUploaded: '{count} uploaded',
     summaryExisting: '{count} already existed',
@@ -83,25 +123,60 @@ export const en = {
     importFailed: 'That link could not be imported. Check it and try again.',
     connectionFailed: 'The import service could not be reached. Try again in a moment.',
   },
+  /**
+   * What the person reads for each error code, whatever the server's own (English) message said: every code a
+   * server or the browser can report. `advice` below adds what to do.
+   */
   errors: {
-    SIGNING_FAILED: 'The upload could not be authorised: the page’s signing service did not answer.',
-    NETWORK_ERROR: 'The upload server could not be reached. Check the connection and try again.',
-    ABORTED: 'The upload was cancelled.',
-    RESTRICTED: 'This file cannot be added.',
-    UNKNOWN: 'The upload failed ({status}).',
-    URL_FORBIDDEN: 'That address cannot be imported: it points to a private or local network.',
-    URL_UNREACHABLE: 'The file at that address could not be fetched. Check the link and try again.',
-    PROVIDER_AUTH_FAILED: 'The sign-in to the file service was refused or has expired. Connect again.',
+    SIGNATURE_INVALID: 'The upload was refused: its authorisation did not match.',
+    SIGNATURE_EXPIRED: 'The upload’s authorisation expired before it arrived.',
+    SIGNATURE_REPLAYED: 'The upload’s authorisation had already been used.',
+    PARAM_NOT_ALLOWED: 'The upload asked for an option this server does not allow.',
+    PARAM_DUPLICATE: 'The upload named an option twice.',
+    PARAM_INVALID: 'The upload carried an option the server could not read.',
+    UNAUTHENTICATED: 'You are not signed in, or your session has ended.',
+    FORBIDDEN_FOLDER: 'You may not upload to this folder.',
+    CSRF_FAILED: 'The request did not come from this page, so it was refused.',
+    HOST_NOT_ALLOWED: 'The upload server does not serve this address.',
+    RATE_LIMITED: 'Too many uploads in a short time.',
+    FILE_TOO_LARGE: 'It is larger than the server accepts.',
+    FILE_MISSING: 'No file arrived with the upload.',
+    TYPE_NOT_ALLOWED: 'Files of this type are not accepted.',
+    TYPE_MISMATCH: 'Its content does not match its name or type.',
+    PUBLIC_ID_INVALID: 'The public ID is not valid.',
+    FOLDER_INVALID: 'The folder name is not valid.',
+    TAG_INVALID: 'A tag is not valid.',
+    CONTEXT_INVALID: 'The metadata is not valid.',
+    IMAGE_TOO_LARGE_PIXELS: 'The image has more pixels than the server accepts.',
     PDF_ENCRYPTED:
       'This PDF is protected by a password, which we cannot accept. Open it, save or print it as a PDF without a password, then upload that copy.',
     PDF_UNREADABLE:
       'This PDF could not be read; it may be damaged. Save it again from the program that made it and retry.',
-  },
-  /** What to do about a refusal, shown after the server's message (codes whose message already says it have none). */
+    URL_FORBIDDEN: 'That address cannot be imported: it points to a private or local network.',
+    URL_UNREACHABLE: 'The file at that address could not be fetched. Check the link and try again.',
+    PROVIDER_AUTH_FAILED: 'The sign-in to the file service was refused or has expired. Connect again.',
+    CHUNK_INVALID: 'A part of the file arrived damaged or out of place.',
+    CHUNK_FORBIDDEN: 'A part of the file was refused.',
+    UPLOAD_EXPIRED: 'The upload took too long and was discarded.',
+    STORAGE_FULL: 'The server could not store the file.',
+    REQUEST_TIMEOUT: 'The upload took too long to arrive.',
+    BAD_REQUEST: 'The server could not understand the upload.',
+    NOT_FOUND: 'The upload address was not found.',
+    METHOD_NOT_ALLOWED: 'The upload address does not take uploads.',
+    INTERNAL: 'The server had a problem with this upload.',
+    SIGNING_FAILED: 'The upload could not be authorised: the page’s signing service did not answer.',
+    NETWORK_ERROR: 'The upload server could not be reached. Check the connection and try again.',
+    ABORTED: 'The upload was cancelled.',
+    RESTRICTED: 'This file cannot be added.',
+    OPTIONS_LOCKED: 'Options cannot change while files wait in the queue; upload or clear them first.',
+    /** A response without a code (a proxy, another server): `{status}` is its HTTP status. */
+    UNKNOWN: 'The upload failed ({status}).',
+  } satisfies Record<UploadErrorCode | 'UNKNOWN', string>,
+  /** What to do about a refusal, shown after the message (codes whose message already says it have none). */
   advice: {
     FILE_TOO_LARGE: 'Choose a smaller file, or compress it first.',
     TYPE_NOT_ALLOWED: 'Choose a file of a type this page accepts.',
-    TYPE_MISMATCH: 'Its content is not what its name says. Check that this is the file you meant.',
+    TYPE_MISMATCH: 'Check that this is the file you meant, saved in the format its name says.',
     IMAGE_TOO_LARGE_PIXELS: 'Scale the image down, then upload it again.',
     FORBIDDEN_FOLDER: 'Choose a folder you may upload to, or ask an administrator for access.',
     PUBLIC_ID_INVALID: 'Correct the public ID in the advanced options, then add the file again.',
@@ -117,6 +192,15 @@ export const en = {
     RATE_LIMITED: 'Wait a moment, then retry.',
     STORAGE_FULL: 'The server is out of space. Retry later.',
   },
+  /**
+   * Uppy's own words (its Dashboard, status bar and link import), over Uppy's published locale for the language
+   * (`@uppy/locales`): where we say it differently (no product names) and what a pack leaves untranslated or gets
+   * wrong. Uppy's import errors are ours already: `remote` above (see locales/index.ts).
+   */
+  uppy: {
+    dashboardTitle: 'File uploader',
+    dashboardWindowTitle: 'File uploader',
+  } as Readonly<Record<string, string>>,
 } as const;
 
 type Widen<T> = { [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };
@@ -137,7 +221,22 @@ export function withStrings(base: SignetLocale, overrides: SignetStrings): Signe
   return merged as SignetLocale;
 }
 
-/** Fills `{name}` placeholders. */
-export function fill(text: string, values: Readonly<Record<string, string | number>>): string {
-  return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in values ? String(values[name]) : whole));
+/** Fills `{name}` placeholders; numbers are written as `locale` writes them (`3` is `٣` in `ar`). */
+export function fill(text: string, values: Readonly<Record<string, string | number>>, locale = 'en'): string {
+  return text.replace(/\{(\w+)\}/g, (whole, name: string) => {
+    if (!(name in values)) return whole;
+    const value = values[name];
+    return typeof value === 'number' ? formatNumber(value, locale) : String(value);
+  });
+}
+
+const numberFormats = new Map<string, Intl.NumberFormat>();
+
+export function formatNumber(value: number, locale = 'en'): string {
+  let format = numberFormats.get(locale);
+  if (!format) {
+    format = new Intl.NumberFormat(locale);
+    numberFormats.set(locale, format);
+  }
+  return format.format(value);
 }

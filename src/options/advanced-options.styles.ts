@@ -4,13 +4,14 @@ export const styles = css`
   :host {
     display: block;
     font: inherit;
-    margin-bottom: 0.75em;
+    margin-bottom: var(--signet-spacing, 0.75em);
   }
   fieldset {
-    border: 1px solid #dde0e6;
-    border-radius: 6px;
+    border: 1px solid var(--signet-border, #c9ced8);
+    border-radius: var(--signet-radius, 6px);
     padding: 0.5em 0.9em 0.8em;
     margin: 0;
+    background: var(--signet-surface, transparent);
   }
   fieldset[disabled] .field {
     opacity: 0.75;
@@ -43,14 +44,14 @@ export const styles = css`
     transform: rotate(-45deg);
   }
   [part='toggle']:focus-visible {
-    outline: 2px solid #1269cf;
+    outline: 2px solid var(--signet-accent, #1269cf);
     outline-offset: 2px;
     border-radius: 3px;
   }
   [part='digest'] {
     margin: 0.2em 0 0;
     font-size: 0.9em;
-    color: #3a3f4a;
+    color: var(--signet-muted, #4f5563);
     overflow-wrap: anywhere;
   }
   [hidden] {
@@ -68,19 +69,26 @@ export const styles = css`
   select {
     font: inherit;
     padding: 0.3em 0.45em;
-    border: 1px solid #b9bfca;
-    border-radius: 4px;
+    border: 1px solid var(--signet-border, #c9ced8);
+    border-radius: calc(var(--signet-radius, 6px) * 0.7);
+    background: var(--signet-background, #fff);
+    color: var(--signet-text, inherit);
+  }
+  input:focus-visible,
+  select:focus-visible {
+    outline: 2px solid var(--signet-accent, #1269cf);
+    outline-offset: 1px;
   }
   input[aria-invalid='true'] {
-    border-color: #c62828;
+    border-color: var(--signet-danger, #b71c1c);
   }
   .error,
   [part='lock-reason'] {
-    color: #c62828;
+    color: var(--signet-danger, #b71c1c);
     font-size: 0.85em;
   }
   [part='lock-reason'] {
-    color: #5b6170;
+    color: var(--signet-muted, #4f5563);
   }
   .chips {
     display: flex;
@@ -94,7 +102,7 @@ export const styles = css`
     display: inline-flex;
     align-items: center;
     gap: 0.2em;
-    background: #e7eefb;
+    background: color-mix(in srgb, var(--signet-accent, #1269cf) 14%, var(--signet-background, #fff));
     border-radius: 999px;
     padding: 0.05em 0.3em 0.05em 0.6em;
     font-size: 0.9em;
@@ -102,6 +110,7 @@ export const styles = css`
   .chips button {
     border: 0;
     background: none;
+    color: inherit;
     cursor: pointer;
     font: inherit;
     line-height: 1;

@@ -1,7 +1,7 @@
 import { html, LitElement, nothing, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import { en, type SignetLocale } from '../locales/en.js';
-import { checkFolder, checkPublicId, checkTags, type RuleResult } from '../protocol/rules.js';
+import { en, fill, type SignetLocale } from '../locales/en.js';
+import { checkFolder, checkPublicId, checkTags, LIMITS, type RuleResult } from '../protocol/rules.js';
 import { styles } from './advanced-options.styles.js';
 import { EMPTY_OPTIONS, type UploadOptions } from './options.js';
 
@@ -83,7 +83,7 @@ export class SignetAdvancedOptions extends LitElement {
           ${options.tags.map(
             (tag) => html`<li>
               <span>${tag}</span>
-              <button type="button" aria-label=${s.removeTag.replace('{tag}', tag)} @click=${() => this.#removeTag(tag)}>
+              <button type="button" aria-label=${fill(s.removeTag, { tag })} @click=${() => this.#removeTag(tag)}>
                 ×
               </button>
             </li>`,
@@ -103,7 +103,7 @@ export class SignetAdvancedOptions extends LitElement {
           @change=${this.#onTagChange}
         />
         <datalist id="tag-suggestions">${this.suggestions.map((t) => html`<option value=${t}></option>`)}</datalist>
-        <span id="tags-error" class="error" role="alert">${tagCheck.ok ? '' : tagCheck.error.message}</span>
+        <span id="tags-error" class="error" role="alert">${this.#message(tagCheck)}</span>
       </div>
       ${
         this.showFolder
@@ -174,8 +174,15 @@ export class SignetAdvancedOptions extends LitElement {
         aria-describedby="${id}-error"
         @input=${(e: Event) => onInput((e.target as HTMLInputElement).value.trim())}
       />
-      <span id="${id}-error" class="error" role="alert">${check.ok ? '' : check.error.message}</span>
+      <span id="${id}-error" class="error" role="alert">${this.#message(check)}</span>
     </div>`;
+  }
+
+  /** A rule's refusal in the locale's words, by its code (the rules themselves speak English, for servers). */
+  #message(check: RuleResult): string {
+    if (check.ok) return '';
+    const words = (this.strings.rules as Record<string, string>)[check.error.code];
+    return words ? fill(words, LIMITS, this.strings.language) : check.error.message;
   }
 
   #change(patch: Partial<UploadOptions>): void {

@@ -17,16 +17,16 @@ export function tightest(...limits: (number | null | undefined)[]): number | nul
   return set.length ? Math.min(...set) : null;
 }
 
-/** "Accepted: images, PDF · Up to 50 kB each · Up to 5 files". */
-export function describeLimits(limits: Limits, strings: SignetLocale['limits']): string {
+/** "Accepted: images, PDF · Up to 50 kB each · Up to 5 files"; numbers and sizes written for `locale`. */
+export function describeLimits(limits: Limits, strings: SignetLocale['limits'], locale = 'en'): string {
   const parts = [
     limits.allowedFileTypes?.length
       ? fill(strings.types, { types: describeTypes(limits.allowedFileTypes, strings) })
       : strings.anyType,
   ];
-  if (limits.maxFileSize) parts.push(fill(strings.size, { size: formatBytes(limits.maxFileSize) }));
+  if (limits.maxFileSize) parts.push(fill(strings.size, { size: formatBytes(limits.maxFileSize, locale) }));
   if (limits.maxNumberOfFiles === 1) parts.push(strings.oneFile);
-  else if (limits.maxNumberOfFiles) parts.push(fill(strings.files, { count: limits.maxNumberOfFiles }));
+  else if (limits.maxNumberOfFiles) parts.push(fill(strings.files, { count: limits.maxNumberOfFiles }, locale));
   return parts.join(' · ');
 }
 
@@ -48,8 +48,8 @@ export function describeTypes(types: readonly string[], strings: SignetLocale['l
   return [...new Set(words)].join(', ');
 }
 
-/** Decimal units, as the server counts (50000 → "50 kB", 52428800 → "52.4 MB"). */
-export function formatBytes(bytes: number): string {
+/** Decimal units, as the server counts (50000 → "50 kB", 52428800 → "52.4 MB"), written for `locale` ("52,4 MB"). */
+export function formatBytes(bytes: number, locale = 'en'): string {
   const units = ['byte', 'kilobyte', 'megabyte', 'gigabyte', 'terabyte'] as const;
   let value = bytes;
   let unit = 0;
@@ -57,7 +57,7 @@ export function formatBytes(bytes: number): string {
     value /= 1000;
     unit++;
   }
-  return new Intl.NumberFormat('en', {
+  return new Intl.NumberFormat(locale, {
     style: 'unit',
     unit: units[unit],
     unitDisplay: unit === 0 ? 'long' : 'short',

@@ -31,6 +31,8 @@ export class OutcomeTracker {
   results: readonly Result[];
   /** Files in Uppy's queue (waiting, uploading, or failed and retryable). */
   queued = 0;
+  /** Files in the run under way, announced once as it starts ("Uploading 3 files…"); 0 between runs. */
+  running = 0;
   /** The outcomes of the batch so far: refusals before upload, then the run's files. */
   #outcomes: UploadOutcome[] = [];
   /** The last run's verdict while nothing waits; null before any run and once a new batch begins. */
@@ -46,6 +48,7 @@ export class OutcomeTracker {
     this.uppy = uppy;
     this.host = host;
     this.results = results;
+    this.#settled = results.length > 0;
     this.#listen(uppy);
   }
 
@@ -75,13 +78,42 @@ export class OutcomeTracker {
     );
   }
 
-  /** Empties the results (the person's Clear). */
+  /** Empties the results (the person's Clear), but for the lines a batch keeps (see isKept). */
   clearResults(): void {
-    this.#setResults(
-      this.results.filter(
-        (r) => r.kind === 'outcome' && r.outcome.status === 'failed' && this.#queued(r.outcome.file.id),
-      ),
-    );
+    this.#setResults(this.results.filter((r) => this.isKept(r)));
+  }
+
+  /**
+   * Whether a line outlives a new batch and Clear: a failure still queued (its Retry needs it), and where uploaded
+   * files are a form's value across batches (a named field with `multiple`), each uploaded file until removed.
+   */
+  isKept(result: Result): boolean {
+    if (result.kind !== 'outcome') return false;
+    const { outcome } = result;
+    if (outcome.status === 'failed') return this.#queued(outcome.file.id);
+    return outcome.status === 'success' && this.host.keepsUploads;
+  }
+
+  /** Takes one line away (the person's Remove of an uploaded file: it leaves the form's value). */
+  removeResult(key: string): void {
+    this.#setResults(this.results.filter((r) => r.key !== key));
+  }
+
+  /** The form was reset: nothing uploaded, nothing chosen, nothing to say. */
+  reset(): void {
+    this.uppy.cancelAll();
+    this.#outcomes = [];
+    this.#lastRun = null;
+    this.#settled = false;
+    this.running = 0;
+    this.#setResults([]);
+    this.host.status = statusOf(this.uppy.getFiles(), null);
+  }
+
+  /** The browser restored the form's value (uploaded files) after Uppy had loaded. */
+  restore(results: readonly Result[]): void {
+    this.#settled = results.length > 0;
+    this.#setResults(results);
   }
 
   /** Whether a file is still in Uppy's queue. */
@@ -109,7 +141,7 @@ export class OutcomeTracker {
 
   /** Files were refused before any upload because an option is invalid (the element's admit check). */
   cancelBatch(reason: BatchCancelReason, error: UploadError): void {
-    const message = `${this.host.locale.batchCancelled[reason]} ${error.message}`;
+    const message = `${this.host.words.batchCancelled[reason]} ${error.message}`;
     this.notice('', new UploadError(error.code, message, { cause: error }), `batch-${reason}`);
     // Built apart from dispatchEvent: the manifest analyzer reads `dispatchEvent(new X(a))` as an event named `a`.
     const event = new SignetBatchCancelledEvent(reason, message);
@@ -127,6 +159,12 @@ export class OutcomeTracker {
     uppy.on('cancel-all', () => {
       this.#outcomes = [];
       this.#lastRun = null;
+      this.running = 0;
+    });
+    // A run begins (Upload, Retry, Retry all): announced once, with its count, until its files have ended.
+    uppy.on('upload', (_id, files) => {
+      this.running = files.length;
+      this.host.requestUpdate();
     });
     uppy.on('files-added', (files) => {
       this.#beginBatch();
@@ -140,8 +178,8 @@ export class OutcomeTracker {
       const restrictions = this.host.restrictions();
       const queued = uppy.getFiles().length;
       // Without a file: a whole pick over the count (Uppy refuses it before looking at each file).
-      if (!file) this.notice('', tooMany(restrictions.maxNumberOfFiles ?? queued, this.host.locale), 'too-many');
-      else this.#refused(summary(file), restrictionError(file, restrictions, queued, this.host.locale));
+      if (!file) this.notice('', tooMany(restrictions.maxNumberOfFiles ?? queued, this.host.words), 'too-many');
+      else this.#refused(summary(file), restrictionError(file, restrictions, queued, this.host.words));
     });
     // The informer is off (its toasts fade and repeat); what it would have said joins the results once, unless the
     // results already say it: a restriction, a refused link (its UploadError, see remote-sources.ts), or an upload
@@ -175,7 +213,9 @@ export class OutcomeTracker {
       if (!file) return;
       this.#uploadErrorMessages.add(uppy.i18n('failedToUpload', { file: file.name ?? '' }));
       setTimeout(() => this.#uploadErrorMessages.clear());
-      const error = cause instanceof UploadError ? cause : new UploadError('INTERNAL', cause.message, { cause });
+      const error = this.host.localizeError(
+        cause instanceof UploadError ? cause : new UploadError('INTERNAL', cause.message, { cause }),
+      );
       const about = summary(file as UppyFile<Meta, Body>);
       this.#outcomes.push(outcomeFor(about, error));
       this.host.dispatchEvent(new SignetUploadErrorEvent(about, error));
@@ -187,7 +227,11 @@ export class OutcomeTracker {
   #complete(): void {
     const { uppy } = this;
     const outcomes = this.#outcomes;
-    if (outcomes.length === 0) return;
+    this.running = 0;
+    if (outcomes.length === 0) {
+      this.host.requestUpdate();
+      return;
+    }
     this.#outcomes = [];
     const shown = new Set(this.results.map((r) => r.key));
     // In the order the person added them (the queue's order), not the order the uploads happened to finish.
@@ -208,21 +252,8 @@ export class OutcomeTracker {
       const present = ended.filter((id) => uppy.getFile(id));
       if (present.length) uppy.removeFiles(present);
       else this.host.status = statusOf(uppy.getFiles(), this.#lastRun);
-      this.#closeFinishedModal();
     });
     this.host.dispatchEvent(new SignetQueueCompleteEvent(outcomes));
-  }
-
-  /**
-   * In `mode="modal"` the results are on the page, under the open button: once nothing is left to do in the modal
-   * (no failure waiting for Retry), it closes so the person reads them. Failures keep it open, with Retry.
-   */
-  #closeFinishedModal(): void {
-    const dashboard = this.uppy.getPlugin('Dashboard') as unknown as
-      | { opts: { inline: boolean }; isModalOpen(): boolean; closeModal(): void }
-      | undefined;
-    if (dashboard && !dashboard.opts.inline && dashboard.isModalOpen() && this.uppy.getFiles().length === 0)
-      dashboard.closeModal();
   }
 
   /** The first thing added after a run starts a new batch: earlier results give way (failures still queued stay). */
@@ -248,7 +279,7 @@ export class OutcomeTracker {
     if (paths.every((p) => p === null)) return;
     const { held } = checkTree(this.host.baseFolder, paths);
     if (held.length === 0) return;
-    const strings = this.host.locale;
+    const strings = this.host.words;
     for (const group of held) {
       const members = group.files.map((i) => files[i] as UppyFile<Meta, Body>);
       uppy.removeFiles(members.map((f) => f.id));
@@ -268,14 +299,14 @@ export class OutcomeTracker {
       const count = members.length;
       const message = fill(strings.folders.held, {
         folder: group.folder,
-        files: count === 1 ? strings.folders.fileOne : fill(strings.folders.fileMany, { count }),
+        files: count === 1 ? strings.folders.fileOne : fill(strings.folders.fileMany, { count }, strings.language),
       });
       this.host.dispatchEvent(new SignetBatchCancelledEvent('INVALID_FOLDER_NAME', message, members.map(summary)));
     }
   }
 
   #codeOfInfo(message: string): UploadError['code'] {
-    const { remote } = this.host.locale;
+    const { remote } = this.host.words;
     if (message === remote.malformedUrl) return 'BAD_REQUEST';
     if (message === remote.connectionFailed) return 'NETWORK_ERROR';
     return 'RESTRICTED';

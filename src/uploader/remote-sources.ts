@@ -6,6 +6,7 @@ import type { Body, Meta, Uppy } from '@uppy/core';
 import providerViewsCss from '@uppy/core/provider-views/css/style.min.css?inline';
 import urlCss from '@uppy/url/css/style.min.css?inline';
 import { UploadError } from '../errors.js';
+import type { SignetLocale } from '../locales/en.js';
 import { fromCompanionError } from './remote-upload.js';
 
 export type RemoteSource = 'url' | 'dropbox';
@@ -14,8 +15,10 @@ let sheet: CSSStyleSheet | undefined;
 
 export interface RemoteSourcesOptions {
   companionUrl: string;
-  /** The Url plugin's strings, in our words. */
-  strings: Record<string, string>;
+  /** Our words for links, read when a link is refused (the element's language can change meanwhile). */
+  words(): SignetLocale['remote'];
+  /** An error in the locale's words for its code. */
+  localize(error: UploadError): UploadError;
   /** The server refused a link before any file joined the queue. */
   onImportRefused(subject: string, error: UploadError): void;
 }
@@ -24,7 +27,7 @@ export async function installRemoteSources(
   uppy: Uppy<Meta, Body>,
   root: ShadowRoot,
   sources: readonly RemoteSource[],
-  { companionUrl, strings, onImportRefused }: RemoteSourcesOptions,
+  { companionUrl, ...told }: RemoteSourcesOptions,
 ): Promise<void> {
   if (!sheet) {
     sheet = new CSSStyleSheet();
@@ -36,8 +39,9 @@ export async function installRemoteSources(
   for (const source of sources) {
     if (source === 'url') {
       const { default: Url } = await import('@uppy/url');
-      uppy.use(Url, { companionUrl, locale: { strings } });
-      reportRefusedLinks(uppy.getPlugin('Url') as unknown as UrlInternals, strings, onImportRefused);
+      // Its words come from Uppy's locale (uppy-runtime.ts): a plugin's own `locale` would outlive a language change.
+      uppy.use(Url, { companionUrl });
+      reportRefusedLinks(uppy.getPlugin('Url') as unknown as UrlInternals, told);
     } else if (source === 'dropbox') {
       const { default: Dropbox } = await import('@uppy/dropbox');
       uppy.use(Dropbox, { companionUrl });
@@ -56,24 +60,23 @@ interface UrlInternals {
  */
 function reportRefusedLinks(
   plugin: UrlInternals,
-  strings: RemoteSourcesOptions['strings'],
-  onImportRefused: RemoteSourcesOptions['onImportRefused'],
+  { words, localize, onImportRefused }: Omit<RemoteSourcesOptions, 'companionUrl'>,
 ): void {
   const getMeta = plugin.getMeta;
   plugin.getMeta = async (url: string) => {
     try {
       return await getMeta(url);
     } catch (cause) {
-      const error = linkError(fromCompanionError(cause), strings);
+      const error = linkError(localize(fromCompanionError(cause)), words());
       onImportRefused(url, error);
       throw error;
     }
   };
 }
 
-/** A malformed link and an unexplained failure get the Url plugin's strings (ours); coded refusals keep their code. */
-function linkError(error: UploadError, strings: RemoteSourcesOptions['strings']): UploadError {
-  const words =
-    error.code === 'BAD_REQUEST' ? strings.enterCorrectUrl : error.code === 'INTERNAL' ? strings.failedToFetch : '';
-  return words ? new UploadError(error.code, words, { cause: error, status: error.status }) : error;
+/** About a link, a malformed request is a malformed link, and an unexplained failure a link that did not import. */
+function linkError(error: UploadError, words: SignetLocale['remote']): UploadError {
+  const message =
+    error.code === 'BAD_REQUEST' ? words.malformedUrl : error.code === 'INTERNAL' ? words.importFailed : '';
+  return message ? new UploadError(error.code, message, { cause: error, status: error.status }) : error;
 }

@@ -29,18 +29,25 @@ export function restrictionError(
   strings: SignetLocale,
 ): UploadError {
   const words = strings.restrictions;
+  const locale = strings.language;
   if (!typeAllowed(file, limits.allowedFileTypes))
     return new UploadError(
       'TYPE_NOT_ALLOWED',
       fill(words.TYPE_NOT_ALLOWED, { types: describeTypes(limits.allowedFileTypes ?? [], strings.limits) }),
     );
   if (limits.maxFileSize && (file.size ?? 0) > limits.maxFileSize)
-    return new UploadError('FILE_TOO_LARGE', fill(words.FILE_TOO_LARGE, { size: formatBytes(limits.maxFileSize) }));
+    return new UploadError(
+      'FILE_TOO_LARGE',
+      fill(words.FILE_TOO_LARGE, { size: formatBytes(limits.maxFileSize, locale) }),
+    );
   if (limits.maxNumberOfFiles && queued >= limits.maxNumberOfFiles) return tooMany(limits.maxNumberOfFiles, strings);
   return new UploadError('RESTRICTED', words.DUPLICATE);
 }
 
 export function tooMany(max: number, strings: SignetLocale): UploadError {
   const words = strings.restrictions;
-  return new UploadError('RESTRICTED', max === 1 ? words.MAX_ONE : fill(words.MAX_EXCEEDED, { count: max }));
+  return new UploadError(
+    'RESTRICTED',
+    max === 1 ? words.MAX_ONE : fill(words.MAX_EXCEEDED, { count: max }, strings.language),
+  );
 }

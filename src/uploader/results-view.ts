@@ -15,9 +15,13 @@ export function outcomeFor(file: FileSummary, error: UploadError): UploadOutcome
 
 /**
  * "3 uploaded, 1 already existed, 1 not accepted, 1 not added" (parts in that order, empty ones left out): "not
- * accepted" is the server's refusal of a file sent, "not added" what never joined the queue.
+ * accepted" is the server's refusal of a file sent, "not added" what never joined the queue. While a run of
+ * `running` files is under way, "Uploading 3 files…": the same words until it ends, so it is announced once.
  */
-export function summarize(results: readonly Result[], strings: SignetLocale['outcomes']): string {
+export function summarize(results: readonly Result[], locale: SignetLocale, running = 0): string {
+  const strings = locale.outcomes;
+  if (running > 0)
+    return running === 1 ? strings.uploadingOne : fill(strings.uploadingMany, { count: running }, locale.language);
   const count = { success: 0, existing: 0, refused: 0, notAdded: 0, failed: 0, held: 0 };
   for (const result of results) {
     if (result.kind === 'held') count.held += result.files.length;
@@ -34,7 +38,7 @@ export function summarize(results: readonly Result[], strings: SignetLocale['out
   ];
   return parts
     .filter(([n]) => n > 0)
-    .map(([n, text]) => fill(text, { count: n }))
+    .map(([n, text]) => fill(text, { count: n }, locale.language))
     .join(', ');
 }
 
@@ -49,7 +53,7 @@ function shownStatus(outcome: UploadOutcome): UploadOutcome['status'] {
 /** The lines' look: adopted into the element's shadow root with Uppy's sheet (see uppy-runtime.ts). */
 export const resultsStyles = css`
   [part='results'] {
-    margin-top: 0.6em;
+    margin-top: calc(var(--signet-spacing) * 0.5);
     font-size: 15px;
     line-height: 1.4;
   }
@@ -69,51 +73,49 @@ export const resultsStyles = css`
   }
   [part='results-list'] {
     list-style: none;
-    margin: 0.4em 0 0;
+    margin: calc(var(--signet-spacing) * 0.35) 0 0;
     padding: 0;
     display: grid;
-    gap: 0.4em;
+    gap: calc(var(--signet-spacing) * 0.35);
   }
-  [part='results-list'] li {
+  [part~='result'] {
     display: grid;
-    grid-template-columns: auto minmax(0, 1fr) auto;
+    grid-template-columns: auto minmax(0, 1fr) auto auto;
     align-items: baseline;
     gap: 0.15em 0.6em;
-    padding: 0.5em 0.7em;
-    border: 1px solid #dde0e6;
-    border-left: 4px solid #1d8a3b;
-    border-radius: 5px;
-    background: #fff;
+    padding: calc(var(--signet-spacing) * 0.45) calc(var(--signet-spacing) * 0.6);
+    border: 1px solid var(--signet-border);
+    border-inline-start: 4px solid var(--signet-success);
+    border-radius: var(--signet-radius);
+    background: var(--signet-background);
   }
-  [part='results-list'] li[data-status='existing'],
-  [part='results-list'] li[data-status='held'] {
-    border-left-color: #b26a00;
+  [part~='result-existing'],
+  [part~='result-held'] {
+    border-inline-start-color: var(--signet-warning);
   }
-  [part='results-list'] li[data-status='refused'],
-  [part='results-list'] li[data-status='failed'] {
-    border-left-color: #c62828;
+  [part~='result-refused'],
+  [part~='result-failed'] {
+    border-inline-start-color: var(--signet-danger);
   }
   .state {
     font-weight: 600;
     white-space: nowrap;
+    color: var(--signet-success);
   }
-  li[data-status='success'] .state {
-    color: #1a6d31;
+  [part~='result-existing'] .state,
+  [part~='result-held'] .state {
+    color: var(--signet-warning);
   }
-  li[data-status='existing'] .state,
-  li[data-status='held'] .state {
-    color: #8a5200;
-  }
-  li[data-status='refused'] .state,
-  li[data-status='failed'] .state {
-    color: #b71c1c;
+  [part~='result-refused'] .state,
+  [part~='result-failed'] .state {
+    color: var(--signet-danger);
   }
   .name {
     overflow-wrap: anywhere;
     font-weight: 500;
   }
   .detail {
-    color: #5b6170;
+    color: var(--signet-muted);
     font-size: 0.85em;
     overflow-wrap: anywhere;
     text-align: end;
@@ -121,38 +123,44 @@ export const resultsStyles = css`
   .message {
     grid-column: 1 / -1;
     margin: 0;
-    color: #2b2f38;
   }
   .advice {
-    color: #3a3f4a;
+    color: var(--signet-muted);
   }
-  .action,
+  [part~='result-action'],
   [part='clear-results'] {
     font: inherit;
     font-size: 0.9em;
-    border-radius: 4px;
+    border-radius: calc(var(--signet-radius) * 0.7);
     cursor: pointer;
     padding: 0.3em 0.8em;
   }
-  .action {
+  [part~='result-action'] {
     grid-column: 1 / -1;
     justify-self: start;
     border: 0;
     background: var(--signet-accent);
-    color: #fff;
+    color: var(--signet-on-accent);
+  }
+  [part~='result-action'].quiet {
+    grid-column: auto;
+    justify-self: end;
+    border: 1px solid var(--signet-border);
+    background: var(--signet-background);
+    color: var(--signet-text);
   }
   [part='clear-results'] {
-    border: 1px solid #b9bfca;
-    background: #fff;
+    border: 1px solid var(--signet-border);
+    background: var(--signet-background);
     color: inherit;
   }
-  .action:focus-visible,
+  [part~='result-action']:focus-visible,
   [part='clear-results']:focus-visible {
     outline: 2px solid var(--signet-accent);
     outline-offset: 2px;
   }
   @media (max-width: 480px) {
-    [part='results-list'] li {
+    [part~='result'] {
       grid-template-columns: auto minmax(0, 1fr);
     }
     .detail {
@@ -170,6 +178,9 @@ export const resultsView: ResultsView = {
     ),
 };
 
+/** `part` of a line: `result` and `result-<how it ended>`, so a page can style each with `::part()`. */
+const linePart = (status: string) => `result result-${status}`;
+
 function outcomeItem(
   result: Extract<Result, { kind: 'outcome' }>,
   strings: SignetLocale,
@@ -177,12 +188,27 @@ function outcomeItem(
 ): TemplateResult {
   const { outcome } = result;
   const s = strings.outcomes;
+  const language = strings.language;
   if (outcome.status === 'success' || outcome.status === 'existing') {
     const existing = shownStatus(outcome) === 'existing';
-    return html`<li data-status=${existing ? 'existing' : 'success'} data-file-id=${outcome.file.id}>
+    const status = existing ? 'existing' : 'success';
+    // An uploaded file of a form field is part of its value: the person can take it out again.
+    const remove =
+      actions.removable && outcome.status === 'success'
+        ? html`<button
+            type="button"
+            part="result-action"
+            class="quiet"
+            aria-label=${fill(s.removeLabel, { name: outcome.file.name }, language)}
+            @click=${() => actions.remove(result.key)}
+          >
+            ${s.remove}
+          </button>`
+        : nothing;
+    return html`<li part=${linePart(status)} data-status=${status} data-file-id=${outcome.file.id}>
       <span class="state">${existing ? s.existing : s.uploaded}</span>
       <span class="name">${outcome.file.name}</span>
-      <span class="detail">${outcome.response.public_id}</span>
+      <span class="detail">${outcome.response.public_id}</span>${remove}
       ${existing ? html`<p class="message">${s.existingDetail}</p>` : nothing}
     </li>`;
   }
@@ -192,18 +218,23 @@ function outcomeItem(
     outcome.status === 'failed' && actions.queued(outcome.file.id)
       ? html`<button
           type="button"
-          class="action"
-          aria-label=${fill(s.retryLabel, { name: outcome.file.name })}
+          part="result-action"
+          aria-label=${fill(s.retryLabel, { name: outcome.file.name }, language)}
           @click=${() => actions.retry(outcome.file.id)}
         >
           ${s.retry}
         </button>`
       : nothing;
   const label = outcome.status === 'failed' ? s.failed : result.before ? s.notAdded : s.refused;
-  return html`<li data-status=${outcome.status} data-file-id=${outcome.file.id} data-code=${error.code}>
+  return html`<li
+    part=${linePart(outcome.status)}
+    data-status=${outcome.status}
+    data-file-id=${outcome.file.id}
+    data-code=${error.code}
+  >
     <span class="state">${label}</span>
     <span class="name">${outcome.file.name}</span>
-    <span class="detail">${fill(s.code, { code: error.code })}</span>
+    <span class="detail">${fill(s.code, { code: error.code }, language)}</span>
     <p class="message">${error.message}${advice ? html` <span class="advice">${advice}</span>` : nothing}</p>
     ${retry}
   </li>`;
@@ -211,15 +242,16 @@ function outcomeItem(
 
 function heldItem(result: Extract<Result, { kind: 'held' }>, strings: SignetLocale, actions: ResultActions) {
   const f = strings.folders;
-  const files = result.files.length === 1 ? f.fileOne : fill(f.fileMany, { count: result.files.length });
-  return html`<li data-status="held" data-folder=${result.folder} data-code=${result.error.code}>
+  const language = strings.language;
+  const files = result.files.length === 1 ? f.fileOne : fill(f.fileMany, { count: result.files.length }, language);
+  return html`<li part=${linePart('held')} data-status="held" data-folder=${result.folder} data-code=${result.error.code}>
     <span class="state">${strings.outcomes.notAdded}</span>
     <span class="name">${result.folder}/</span>
-    <p class="message">${fill(f.held, { folder: result.folder, files })}</p>
+    <p class="message">${fill(f.held, { folder: result.folder, files }, language)}</p>
     ${
       result.suggestion
-        ? html`<button type="button" class="action" @click=${() => actions.fix(result.key)}>
-            ${fill(f.fix, { suggestion: result.suggestion })}
+        ? html`<button type="button" part="result-action" @click=${() => actions.fix(result.key)}>
+            ${fill(f.fix, { suggestion: result.suggestion }, language)}
           </button>`
         : nothing
     }

@@ -34,32 +34,41 @@ export interface ResultActions {
   retry(fileId: string): void;
   fix(key: string): void;
   clear(): void;
+  /** Takes an uploaded file out of the results, and so out of the form's value. */
+  remove(key: string): void;
   /** Whether the file is still in the queue (a retry needs it there). */
   queued(fileId: string): boolean;
+  /** Whether Clear leaves the line (a queued failure; an uploaded file that is a form's value). */
+  kept(result: Result): boolean;
+  /** Uploaded files can be removed one by one: the element is a form field, and they are its value. */
+  removable: boolean;
 }
 
 /** Draws the summary and the lines (results-view.ts, loaded with Uppy: there are no results before it). */
 export interface ResultsView {
-  summary(results: readonly Result[], strings: SignetLocale['outcomes']): string;
+  /** While a run of `running` files uploads, that; else how the files ended. */
+  summary(results: readonly Result[], strings: SignetLocale, running: number): string;
   items(results: readonly Result[], strings: SignetLocale, actions: ResultActions): TemplateResult[];
 }
 
 /**
  * The results: a summary line, then one item per file. The summary paragraph is rendered even when empty: a live
- * region must be in the page before its text changes, or the first change goes unheard.
+ * region must be in the page before its text changes, or the first change goes unheard. It says "Uploading 3 files…"
+ * once as a run starts and how the files ended once it is over: progress and outcomes, each announced once.
  */
 export function renderResults(
   results: readonly Result[],
   strings: SignetLocale,
   actions: ResultActions,
   view: ResultsView | undefined,
+  running: number,
 ): TemplateResult {
-  const summary = view?.summary(results, strings.outcomes) ?? '';
-  return html`<div part="results" class=${results.length ? '' : 'empty'}>
+  const summary = view?.summary(results, strings, running) ?? '';
+  return html`<div part="results" class=${results.length || summary ? '' : 'empty'}>
     <div class="results-head">
       <p part="summary" role="status" aria-live="polite">${summary}</p>
       ${
-        results.length
+        results.some((result) => !actions.kept(result))
           ? html`<button type="button" part="clear-results" @click=${actions.clear}>${strings.outcomes.clear}</button>`
           : nothing
       }

@@ -78,6 +78,10 @@ export class ShadowDashboard<M extends Meta, B extends Body> extends Dashboard<M
     self.superFocusOnEachUpdate = () => {
       // The element announces outcomes in one live region of its own; the status bar's "Complete" would be a second.
       self.el?.querySelector('.uppy-StatusBar-content[role="status"]')?.removeAttribute('role');
+      // With one file, Dashboard 6.0.3 renders its `role="listitem"` in a plain <div> (FileList.js, isSingleFile),
+      // an orphan item to assistive technology (axe: aria-required-parent, critical); the many-file list has the
+      // role. No upstream issue found yet; the receipt test in shadow-dashboard.browser.test.ts says when to drop it.
+      self.el?.querySelector('.uppy-Dashboard-files:not([role])')?.setAttribute('role', 'list');
       const current = activeElement();
       if (current && trapRoot()?.contains(current)) {
         self.superFocus.cancel();

@@ -1,23 +1,86 @@
 import { css } from 'lit';
 
+/**
+ * The element's own look, eager (Uppy's Dashboard follows the same properties through uppy-theme.ts once it loads).
+ * Every colour is a custom property a page can set on the element; the dark palette applies with `theme="dark"`, and
+ * with `theme="auto"` when the system prefers dark. A page's own declarations win over both (outer styles beat
+ * `:host`), so `signet-uploader { --signet-accent: … }` holds in every theme.
+ */
 export const styles = css`
   :host {
     display: block;
     --signet-accent: #1269cf;
+    --signet-on-accent: #ffffff;
+    --signet-background: #ffffff;
+    --signet-surface: #f4f5f7;
+    --signet-text: #1d1f23;
+    --signet-muted: #4f5563;
+    --signet-border: #c9ced8;
+    --signet-success: #1a6d31;
+    --signet-warning: #8a5200;
+    --signet-danger: #b71c1c;
+    --signet-radius: 6px;
+    --signet-spacing: 12px;
+    --signet-backdrop: rgb(15 17 21 / 55%);
+    color-scheme: light;
+    color: var(--signet-text);
+    font-family: var(--signet-font, inherit);
+  }
+  :host([theme='dark']) {
+    --signet-accent: #7ab8ff;
+    --signet-on-accent: #0b1a2b;
+    --signet-background: #1e1f22;
+    --signet-surface: #2a2c31;
+    --signet-text: #eceff4;
+    --signet-muted: #b7bcc6;
+    --signet-border: #4a4e57;
+    --signet-success: #7ad592;
+    --signet-warning: #f2b45a;
+    --signet-danger: #ff8f87;
+    --signet-backdrop: rgb(0 0 0 / 65%);
+    color-scheme: dark;
+  }
+  @media (prefers-color-scheme: dark) {
+    :host([theme='auto']) {
+      --signet-accent: #7ab8ff;
+      --signet-on-accent: #0b1a2b;
+      --signet-background: #1e1f22;
+      --signet-surface: #2a2c31;
+      --signet-text: #eceff4;
+      --signet-muted: #b7bcc6;
+      --signet-border: #4a4e57;
+      --signet-success: #7ad592;
+      --signet-warning: #f2b45a;
+      --signet-danger: #ff8f87;
+      --signet-backdrop: rgb(0 0 0 / 65%);
+      color-scheme: dark;
+    }
   }
   :host([hidden]) {
     display: none;
   }
-  [part='open-button'] {
+  /* Disabled, by its attribute or a disabled <fieldset> (the custom state covers both). */
+  :host(:state(disabled)) .base {
+    opacity: 0.55;
+  }
+  .base {
+    display: block;
+  }
+  button {
     font: inherit;
-    padding: 0.5em 1em;
+  }
+  [part='open-button'] {
+    padding: calc(var(--signet-spacing) * 0.5) calc(var(--signet-spacing) * 1.1);
     border: 0;
-    border-radius: 4px;
+    border-radius: var(--signet-radius);
     background: var(--signet-accent);
-    color: #fff;
+    color: var(--signet-on-accent);
     cursor: pointer;
   }
-  [part='open-button']:focus-visible {
+  [part='open-button']:disabled {
+    cursor: not-allowed;
+  }
+  :focus-visible {
     outline: 2px solid var(--signet-accent);
     outline-offset: 2px;
   }
@@ -28,8 +91,85 @@ export const styles = css`
   [part='dashboard'] .uppy-Dashboard-note {
     font-size: 14px;
     line-height: 1.4;
-    color: #3a3f4a;
+    color: var(--signet-muted);
     max-width: 40em;
+  }
+
+  /* mode="modal": a native dialog in the top layer; the page's <body> is never touched. */
+  [part='dialog'] {
+    box-sizing: border-box;
+    width: min(56rem, calc(100vw - 2 * var(--signet-spacing)));
+    max-height: calc(100dvh - 2 * var(--signet-spacing));
+    padding: var(--signet-spacing);
+    border: 1px solid var(--signet-border);
+    border-radius: calc(var(--signet-radius) * 1.5);
+    background: var(--signet-background);
+    color: var(--signet-text);
+    font-family: var(--signet-font, inherit);
+    box-shadow: 0 12px 40px rgb(0 0 0 / 30%);
+  }
+  [part='dialog'][open] {
+    display: grid;
+    gap: var(--signet-spacing);
+  }
+  [part='dialog']::backdrop {
+    background: var(--signet-backdrop);
+  }
+  [part='dialog-header'] {
+    display: flex;
+    align-items: center;
+    justify-content: space-between;
+    gap: var(--signet-spacing);
+  }
+  [part='dialog-title'],
+  [part='confirm'] h2 {
+    margin: 0;
+    font-size: 1.15em;
+    font-weight: 600;
+  }
+  [part='close-button'] {
+    inline-size: 2.2em;
+    block-size: 2.2em;
+    border: 1px solid var(--signet-border);
+    border-radius: 50%;
+    background: var(--signet-background);
+    color: var(--signet-text);
+    font-size: 1.1em;
+    line-height: 1;
+    cursor: pointer;
+  }
+  [part='confirm'] {
+    box-sizing: border-box;
+    width: min(30rem, calc(100vw - 2 * var(--signet-spacing)));
+    padding: calc(var(--signet-spacing) * 1.3);
+    border: 1px solid var(--signet-border);
+    border-radius: calc(var(--signet-radius) * 1.5);
+    background: var(--signet-background);
+    color: var(--signet-text);
+  }
+  [part='confirm']::backdrop {
+    background: rgb(0 0 0 / 25%);
+  }
+  [part='confirm'] p {
+    margin: calc(var(--signet-spacing) * 0.6) 0 var(--signet-spacing);
+  }
+  .confirm-actions {
+    display: flex;
+    flex-wrap: wrap;
+    gap: calc(var(--signet-spacing) * 0.5);
+  }
+  .confirm-actions button {
+    padding: 0.4em 0.9em;
+    border: 1px solid var(--signet-border);
+    border-radius: calc(var(--signet-radius) * 0.7);
+    background: var(--signet-background);
+    color: var(--signet-text);
+    cursor: pointer;
+  }
+  .confirm-actions .primary {
+    border-color: var(--signet-accent);
+    background: var(--signet-accent);
+    color: var(--signet-on-accent);
   }
 
   /* The results' own look loads with them (results-view.ts); the live region exists from the start. */

@@ -1,11 +1,12 @@
-import { html, LitElement, type PropertyValues, type TemplateResult } from 'lit';
+import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property } from 'lit/decorators.js';
 import type { UploadBackend } from '../backends/backend.js';
 import { CloudinaryBackend } from '../backends/cloudinary.js';
 import { checkSigned, type Signer, signatureUrlSigner } from '../backends/signer.js';
 import { UploadError } from '../errors.js';
 import { SignetOptionsChangeEvent } from '../events/options-change.js';
-import { en, type SignetLocale, type SignetStrings, withStrings } from '../locales/en.js';
+import { en, fill, type SignetLocale, type SignetStrings, withStrings } from '../locales/en.js';
+import { loadStrings } from '../locales/index.js';
 import type { PresetChoice, SignetOptionsInputEvent, SignetOptionsToggleEvent } from '../options/advanced-options.js';
 import { folderFor } from '../options/folders.js';
 import {
@@ -16,15 +17,16 @@ import {
   type UploadOptions,
 } from '../options/options.js';
 import type { SignedParams, UploadParams } from '../protocol/params.js';
-import { parseContext } from '../protocol/rules.js';
+import { LIMITS, parseContext } from '../protocol/rules.js';
+import { type Attachment, FormValue, type ValueFormat } from './form-value.js';
 import { describeLimits, tightest } from './limits.js';
 import type { RemoteSource } from './remote-sources.js';
-import { renderResults } from './results.js';
+import { type Result, renderResults } from './results.js';
 import { loadServerInfo, offeredSources, type ServerInfo } from './server-info.js';
 import type { UploaderStatus } from './status.js';
 import { styles } from './uploader.styles.js';
 import { UppyController } from './uppy-controller.js';
-import type { RuntimeOptions, RuntimeRestrictions, UppyRuntime } from './uppy-runtime.js';
+import type { RuntimeOptions, RuntimeRestrictions, RuntimeSettings, Theme, UppyRuntime } from './uppy-runtime.js';
 
 const relativePathOf = (file: { meta: Record<string, unknown> }): string | null =>
   typeof file.meta.relativePath === 'string' ? file.meta.relativePath : null;
@@ -44,7 +46,14 @@ const DEFAULTS = {
  * to do), or failed (with Retry). A Signet server's `/api/config` tells the element which sources it can serve and
  * its size limit; the drop zone states the accepted types, the size limit and the file count.
  *
- * @summary Upload files with signed requests to a Cloudinary-compatible backend.
+ * It is a form control: with a `name`, each uploaded file is one entry of the form's data (its delivery URL, or its
+ * JSON result with `value-format="json"`); `required`, `disabled` (also from a disabled `<fieldset>`), form reset and
+ * the browser's restore of a page's form work as for native controls. While files are chosen but not uploaded, or
+ * still uploading, the form cannot be submitted: the element is invalid with a message that says why.
+ *
+ * `mode="modal"` puts the options, the drop zone and the results in a native `<dialog>` opened by a button.
+ *
+ * @summary Upload files with signed requests to a Cloudinary-compatible backend; a form control.
  *
  * @event {SignetUploadSuccessEvent} signet-upload-success - A file was stored; `event.response` is the server's JSON.
  * @event {SignetUploadExistingEvent} signet-upload-existing - The public ID was taken and the stored asset kept (`response.existing`); this file was not stored. Fired instead of a success unless `existing-as-success`.
@@ -55,19 +64,43 @@ const DEFAULTS = {
  *
  * @slot open-button - Label of the button that opens the modal (`mode="modal"`).
  *
- * @csspart open-button - The button that opens the modal.
+ * @csspart base - Everything the element draws (it carries the resolved `dir` and `lang`).
+ * @csspart open-button - The button that opens the modal (`mode="modal"`).
+ * @csspart dialog - The native `<dialog>` of `mode="modal"`; style its backdrop with `::part(dialog)::backdrop`.
+ * @csspart dialog-header - The dialog's title bar.
+ * @csspart dialog-title - The dialog's heading (its accessible name).
+ * @csspart close-button - The button that closes the dialog.
+ * @csspart confirm - The question asked when the dialog is closed while files upload.
  * @csspart dashboard - The element Uppy's Dashboard renders into.
  * @csspart options - The advanced options panel (`show-advanced-options`).
  * @csspart results - Under the drop zone: a summary line, then one item per file that ended.
  * @csspart summary - The results' summary line; the element's one polite live region.
- * @csspart results-list - One `<li data-status="success|existing|refused|failed|held">` per file (or held folder).
+ * @csspart results-list - The list of results.
+ * @csspart result - One result line; also `result-success`, `result-existing`, `result-refused`, `result-failed` or `result-held` by how it ended.
+ * @csspart result-action - A button in a result line (Retry, Remove, a folder fix).
  * @csspart clear-results - The button that clears the results.
  *
- * @cssprop --signet-accent - Colour of the open button and of the buttons in the results.
- * @cssprop --signet-min-height - Minimum height of the dashboard container.
+ * @cssprop [--signet-accent=#1269cf] - Buttons, links, progress and focus rings.
+ * @cssprop [--signet-on-accent=#ffffff] - Text on the accent colour.
+ * @cssprop [--signet-background=#ffffff] - The dialog, result lines and fields.
+ * @cssprop [--signet-surface=#f4f5f7] - The drop zone and the options panel.
+ * @cssprop [--signet-text=#1d1f23] - Text.
+ * @cssprop [--signet-muted=#4f5563] - Secondary text (details, hints).
+ * @cssprop [--signet-border=#c9ced8] - Borders.
+ * @cssprop [--signet-success=#1a6d31] - Uploaded files.
+ * @cssprop [--signet-warning=#8a5200] - Files that already existed, folders held back.
+ * @cssprop [--signet-danger=#b71c1c] - Refused and failed files, invalid values.
+ * @cssprop [--signet-radius=6px] - Corner radius of the drop zone, panels, buttons and the dialog.
+ * @cssprop [--signet-font=inherit] - Font family (the page's by default).
+ * @cssprop [--signet-spacing=12px] - The base gap between the element's pieces; paddings are fractions of it.
+ * @cssprop [--signet-backdrop=rgb(15 17 21 / 55%)] - What covers the page behind the modal dialog.
+ * @cssprop [--signet-min-height=0] - Minimum height of the dashboard container.
  */
 export class SignetUploader extends LitElement {
   static override styles = styles;
+
+  /** Takes part in forms through `ElementInternals` (value, validity, reset, disabled, restore). */
+  static readonly formAssociated = true;
 
   /** Cloud name: the `<cloud>` in `/v1_1/<cloud>/…` upload URLs. Unset, a Signet server's own (its `/api/config`). */
   @property({ attribute: 'cloud-name' }) cloudName = '';
@@ -223,9 +256,32 @@ export class SignetUploader extends LitElement {
   /** A custom backend; when set, the Cloudinary attributes above are not used. */
   @property({ attribute: false }) backend?: UploadBackend;
 
-  /** Overrides of the English strings, group by group (see `locales/en.ts`). */
+  /** Overrides of the locale's strings, group by group (see `locales/en.ts`). */
   @property({ attribute: false }) strings: SignetStrings = {};
 
+  /**
+   * The language of the element's words, a BCP 47 tag: `en`, `de`, `fr` and `ar` are built in (each loaded only when
+   * asked for), anything else falls back to English. Unset, the `lang` around the element (`<html lang="de">`).
+   * Numbers and sizes are written for the tag (`ar-u-nu-latn` keeps Latin digits).
+   */
+  @property() locale = '';
+
+  /** Colours: `light` (default), `dark`, or `auto` (follows the system's `prefers-color-scheme`). */
+  @property({ reflect: true }) theme: Theme = 'light';
+
+  /** The form field's name: each uploaded file is one entry under it in the form's data. Unset, nothing is sent. */
+  @property({ reflect: true }) name = '';
+
+  /** What each entry of the form's data is: `url` (the delivery URL, default) or `json` (the upload's JSON result). */
+  @property({ attribute: 'value-format' }) valueFormat: ValueFormat = 'url';
+
+  /** The form cannot be sent until a file is uploaded (`validity.valueMissing`, with a message in the locale). */
+  @property({ type: Boolean, reflect: true }) required = false;
+
+  /** Takes no files and sends nothing with the form; also while inside a disabled `<fieldset>`. */
+  @property({ type: Boolean, reflect: true }) disabled = false;
+
+  readonly #internals = this.attachInternals();
   readonly #uppy = new UppyController(this);
   #options: UploadOptions = EMPTY_OPTIONS;
   #presetChoices: readonly PresetChoice[] = [];
@@ -237,6 +293,20 @@ export class SignetUploader extends LitElement {
   #optionsCollapsed: boolean | null = null;
   #wasLocked = false;
   #shownResults = 0;
+  /** The strings of the locale in force (English until another language has loaded). */
+  #base: SignetLocale = en;
+  #localeTag = '';
+  #localeReady: Promise<unknown> = Promise.resolve();
+  #merged: { base: SignetLocale; overrides: SignetStrings; strings: SignetLocale } | undefined;
+  /** A disabled `<fieldset>` around the element (formDisabledCallback). */
+  #formDisabled = false;
+  /** Restored by the browser before Uppy (and its results) loaded; the results take them over. */
+  #restored: Attachment[] = [];
+  #formKey: string | undefined;
+  #validityKey: string | undefined;
+  #dialogOpen = false;
+  /** Where focus was when the dialog opened: it goes back there on close. */
+  #opener: HTMLElement | null = null;
 
   /** Options apply to a batch: they are fixed from the moment files are chosen until they are uploaded or cleared. */
   get locked(): boolean {
@@ -253,16 +323,61 @@ export class SignetUploader extends LitElement {
     return this.#uppy.ready;
   }
 
-  /** Opens the modal (in `modal` mode). */
-  async open(): Promise<void> {
-    const { dashboard } = await this.#uppy.ready;
-    if (this.mode === 'modal' && !dashboard.isModalOpen()) await dashboard.openModal();
+  /** What the element sends with its form (read-only): one entry per uploaded file, as `value-format` says. */
+  get value(): readonly string[] {
+    return FormValue.entries(this.#attachments(), this.valueFormat);
   }
 
-  /** Closes the modal (in `modal` mode). */
+  /** The form the element belongs to, as for native controls. */
+  get form(): HTMLFormElement | null {
+    return this.#internals.form;
+  }
+
+  /** Why the form cannot be sent yet: `valueMissing` (required, nothing uploaded) or `customError` (files pending). */
+  get validity(): ValidityState {
+    return this.#internals.validity;
+  }
+
+  /** The validity's message, in the element's locale. */
+  get validationMessage(): string {
+    return this.#internals.validationMessage;
+  }
+
+  /** Whether the form checks this element (not when disabled). */
+  get willValidate(): boolean {
+    return this.#internals.willValidate;
+  }
+
+  /** The `<label>`s of the element. */
+  get labels(): NodeList {
+    return this.#internals.labels;
+  }
+
+  /** Whether the element is valid; fires `invalid` when it is not. */
+  checkValidity(): boolean {
+    return this.#internals.checkValidity();
+  }
+
+  /** As `checkValidity()`, and shows the message to the person. */
+  reportValidity(): boolean {
+    return this.#internals.reportValidity();
+  }
+
+  /** Opens the dialog (`mode="modal"`); focus moves into it and returns where it was when it closes. */
+  async open(): Promise<void> {
+    if (this.mode !== 'modal' || this.#isDisabled) return;
+    await this.updateComplete;
+    const dialog = this.#dialog('dialog');
+    if (!dialog || dialog.open) return;
+    this.#opener = deepActiveElement();
+    dialog.showModal();
+    this.#dialogOpen = true;
+    this.requestUpdate();
+  }
+
+  /** Closes the dialog (`mode="modal"`) without asking; uploads under way go on. */
   async close(): Promise<void> {
-    const runtime = this.#uppy.runtime;
-    if (this.mode === 'modal' && runtime?.dashboard.isModalOpen()) runtime.dashboard.closeModal();
+    this.#closeDialog();
   }
 
   /** Starts uploading the files in the queue, as the Upload button does. */
@@ -271,53 +386,139 @@ export class SignetUploader extends LitElement {
     await uppy.upload();
   }
 
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.#syncLocale();
+  }
+
+  /** @internal The form was reset: the uploaded files leave the value and the results, chosen ones the queue. */
+  formResetCallback(): void {
+    this.#restored = [];
+    this.#uppy.tracker?.reset();
+    this.requestUpdate();
+  }
+
+  /** @internal A disabled `<fieldset>` around the element (or its end). */
+  formDisabledCallback(disabled: boolean): void {
+    this.#formDisabled = disabled;
+    this.requestUpdate();
+  }
+
+  /** @internal The browser gives back the state saved with the page (back/forward, a restored session). */
+  formStateRestoreCallback(state: unknown): void {
+    const restored = FormValue.parse(state);
+    if (this.#uppy.tracker) this.#uppy.tracker.restore(resultsOf(restored));
+    else this.#restored = restored;
+    this.requestUpdate();
+  }
+
   protected override render(): TemplateResult {
     const strings = this.#strings;
-    return html`${
-      this.showAdvancedOptions
-        ? html`<signet-advanced-options
-            part="options"
-            .options=${this.#options}
-            .strings=${strings}
-            .presets=${this.#presets()}
-            .getTags=${this.getTags}
-            ?locked=${this.locked}
-            ?collapsed=${this.#optionsCollapsed ?? this.locked}
-            ?show-folder=${this.showFolder}
-            ?show-upload-preset=${this.showUploadPreset}
-            @signet-options-input=${this.#onOptionsInput}
-            @signet-options-toggle=${this.#onOptionsToggle}
-          ></signet-advanced-options>`
-        : null
-    }${
+    const disabled = this.#isDisabled;
+    const options = this.showAdvancedOptions
+      ? html`<signet-advanced-options
+          part="options"
+          exportparts="toggle: options-toggle, digest: options-digest, lock-reason: options-lock-reason"
+          .options=${this.#options}
+          .strings=${strings}
+          .presets=${this.#presets()}
+          .getTags=${this.getTags}
+          ?locked=${this.locked}
+          ?collapsed=${this.#optionsCollapsed ?? this.locked}
+          ?show-folder=${this.showFolder}
+          ?show-upload-preset=${this.showUploadPreset}
+          @signet-options-input=${this.#onOptionsInput}
+          @signet-options-toggle=${this.#onOptionsToggle}
+        ></signet-advanced-options>`
+      : nothing;
+    const dashboard = html`<div part="dashboard" id="dashboard"></div>`;
+    const results = this.#renderResults(strings);
+    const body =
       this.mode === 'modal'
-        ? html`<button part="open-button" type="button" @click=${() => this.open()}>
-            <slot name="open-button">${strings.openButton}</slot>
-          </button>`
-        : null
-    }
-      <div part="dashboard" id="dashboard"></div>
-      ${renderResults(
-        this.#uppy.results,
-        strings,
-        {
-          retry: (id) => void this.#uppy.tracker?.retry(id),
-          fix: (key) => this.#uppy.tracker?.fix(key),
-          clear: () => this.#uppy.tracker?.clearResults(),
-          queued: (id) => this.#uppy.tracker?.isQueued(id) ?? false,
-        },
-        this.#uppy.view,
-      )}`;
+        ? html`<button
+              part="open-button"
+              type="button"
+              aria-haspopup="dialog"
+              ?disabled=${disabled}
+              @click=${() => this.open()}
+            >
+              <slot name="open-button">${strings.openButton}</slot>
+            </button>
+            ${this.#dialogOpen ? nothing : results}
+            <dialog
+              part="dialog"
+              aria-labelledby="dialog-title"
+              @cancel=${this.#onDialogCancel}
+              @close=${this.#onDialogClose}
+            >
+              <header part="dialog-header">
+                <h2 part="dialog-title" id="dialog-title">${strings.dialog.title}</h2>
+                <button
+                  part="close-button"
+                  type="button"
+                  aria-label=${strings.dialog.close}
+                  @click=${this.#requestClose}
+                >
+                  <span aria-hidden="true">×</span>
+                </button>
+              </header>
+              ${options}${dashboard}${this.#dialogOpen ? results : nothing}
+              <dialog
+                part="confirm"
+                role="alertdialog"
+                aria-labelledby="confirm-title"
+                aria-describedby="confirm-text"
+                @close=${this.#onConfirmClose}
+              >
+                <h2 id="confirm-title">${strings.dialog.busyTitle}</h2>
+                <p id="confirm-text">${strings.dialog.busyText}</p>
+                <div class="confirm-actions">
+                  <button type="button" class="primary" autofocus @click=${this.#keepUploading}>
+                    ${strings.dialog.keepUploading}
+                  </button>
+                  <button type="button" @click=${this.#stopUploads}>${strings.dialog.stopUploads}</button>
+                  <button type="button" @click=${() => this.#dialog('confirm')?.close()}>${strings.dialog.stay}</button>
+                </div>
+              </dialog>
+            </dialog>`
+        : html`${options}${dashboard}${results}`;
+    return html`<div part="base" class="base" dir=${this.#direction()} lang=${strings.language} ?inert=${disabled}>
+      ${body}
+    </div>`;
+  }
+
+  #renderResults(strings: SignetLocale): TemplateResult {
+    const tracker = this.#uppy.tracker;
+    return renderResults(
+      this.#uppy.results,
+      strings,
+      {
+        retry: (id) => void tracker?.retry(id),
+        fix: (key) => tracker?.fix(key),
+        clear: () => tracker?.clearResults(),
+        remove: (key) => tracker?.removeResult(key),
+        queued: (id) => tracker?.isQueued(id) ?? false,
+        kept: (result) => tracker?.isKept(result) ?? false,
+        removable: this.name !== '',
+      },
+      this.#uppy.view,
+      tracker?.running ?? 0,
+    );
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('uploadUrl')) this.#askServer();
+    if (changed.has('locale')) this.#syncLocale();
     // The panel folds when files are chosen (so the queue and its Upload button come into view, on a phone too) and
     // unfolds when they are gone, unless the person folds or unfolds it; their choice holds until the lock changes.
     if (this.locked !== this.#wasLocked) {
       this.#wasLocked = this.locked;
       this.#optionsCollapsed = null;
     }
+    const disabled = this.#isDisabled;
+    this.#internals.ariaDisabled = disabled ? 'true' : null;
+    if (disabled) this.#internals.states.add('disabled');
+    else this.#internals.states.delete('disabled');
   }
 
   protected override updated(changed: PropertyValues<this>): void {
@@ -327,12 +528,121 @@ export class SignetUploader extends LitElement {
     if (rebuild) this.#uppy.restart();
     if ((changed.has('showUploadPreset') || changed.has('getUploadPresets')) && this.showUploadPreset)
       void this.#loadPresets();
+    if (this.#isDisabled && this.#dialogOpen) void this.close();
     const shown = this.#uppy.results.length;
     if (shown > this.#shownResults) this.#reveal('[part="results"]');
     this.#shownResults = shown;
     if (changed.has('status') && this.status === 'ready' && changed.get('status') !== 'uploading')
       this.#reveal('.uppy-StatusBar-actionBtn--upload');
+    this.#syncForm();
   }
+
+  /** The value and validity the form sees, from the uploaded files and what is still pending. */
+  #syncForm(): void {
+    const attachments = this.#attachments();
+    const entries = FormValue.entries(attachments, this.valueFormat);
+    const formKey = JSON.stringify([this.name, entries]);
+    if (formKey !== this.#formKey) {
+      this.#formKey = formKey;
+      let value: FormData | null = null;
+      if (this.name) {
+        value = new FormData();
+        for (const entry of entries) value.append(this.name, entry);
+      }
+      this.#internals.setFormValue(value, FormValue.state(attachments));
+    }
+    const words = this.#strings.form;
+    // Chosen files not uploaded yet would silently be missing from the form: it waits for them (see README).
+    const [flags, message]: [ValidityStateFlags, string] =
+      this.status === 'uploading'
+        ? [{ customError: true }, words.uploading]
+        : this.#uppy.queued > 0
+          ? [{ customError: true }, words.pending]
+          : this.required && entries.length === 0
+            ? [{ valueMissing: true }, words.required]
+            : [{}, ''];
+    const anchor = this.#validityAnchor();
+    const validityKey = JSON.stringify([flags, message]);
+    if (validityKey === this.#validityKey && anchor === this.#validityAnchorShown) return;
+    this.#validityKey = validityKey;
+    this.#validityAnchorShown = anchor;
+    if (message) this.#internals.setValidity(flags, message, anchor ?? undefined);
+    else this.#internals.setValidity({});
+  }
+
+  #validityAnchorShown: HTMLElement | null = null;
+
+  /** Where the browser points when it shows the validity message: the control that would resolve it. */
+  #validityAnchor(): HTMLElement | null {
+    const find = (selector: string) => this.renderRoot.querySelector<HTMLElement>(selector);
+    if (this.mode === 'modal') return find('[part="open-button"]');
+    return find('.uppy-StatusBar-actionBtn--upload') ?? find('.uppy-Dashboard-browse');
+  }
+
+  #attachments(): Attachment[] {
+    const tracker = this.#uppy.tracker;
+    if (!tracker) return this.#restored;
+    return tracker.results.flatMap((result) =>
+      result.kind === 'outcome' && result.outcome.status === 'success'
+        ? [{ file: result.outcome.file, response: result.outcome.response }]
+        : [],
+    );
+  }
+
+  get #isDisabled(): boolean {
+    return this.disabled || this.#formDisabled;
+  }
+
+  #dialog(part: 'dialog' | 'confirm'): HTMLDialogElement | null {
+    return this.renderRoot.querySelector<HTMLDialogElement>(`dialog[part="${part}"]`);
+  }
+
+  /** Closing while files upload asks first: they can go on in the background, or stop. */
+  #requestClose = () => {
+    if (this.status === 'uploading') this.#dialog('confirm')?.showModal();
+    else this.#closeDialog();
+  };
+
+  #onDialogCancel = (event: Event) => {
+    if (event.target !== this.#dialog('dialog') || this.status !== 'uploading') return;
+    event.preventDefault();
+    this.#dialog('confirm')?.showModal();
+  };
+
+  // Escape, or a form with method="dialog" inside: the browser closed it (its `close` event comes a task later).
+  #onDialogClose = (event: Event) => {
+    if (event.target === this.#dialog('dialog') && this.#dialogOpen) this.#closeDialog();
+  };
+
+  /** Closes the dialog at once (the results move back under the button) and puts focus back where it was. */
+  #closeDialog(): void {
+    this.#dialog('confirm')?.close();
+    this.#dialog('dialog')?.close();
+    if (!this.#dialogOpen) return;
+    this.#dialogOpen = false;
+    this.requestUpdate();
+    const opener = this.#opener;
+    this.#opener = null;
+    const back =
+      opener?.isConnected && !opener.matches(':disabled')
+        ? opener
+        : this.renderRoot.querySelector<HTMLElement>('[part="open-button"]');
+    back?.focus();
+  }
+
+  // The `close` of the inner dialog bubbles to the outer one's listener; it must not close it.
+  #onConfirmClose = (event: Event) => {
+    event.stopPropagation();
+  };
+
+  #keepUploading = () => {
+    this.#closeDialog();
+  };
+
+  #stopUploads = () => {
+    this.#uppy.runtime?.uppy.cancelAll();
+    this.#keepUploading();
+  };
 
   /**
    * Scrolls just enough to bring `selector` into view when it is out of it, as long as the person is looking at the
@@ -341,11 +651,11 @@ export class SignetUploader extends LitElement {
   #reveal(selector: string): void {
     requestAnimationFrame(() => {
       const target = this.renderRoot.querySelector<HTMLElement>(selector);
-      if (!target || (this.mode === 'modal' && this.#uppy.runtime?.dashboard.isModalOpen())) return;
+      if (!target || this.#dialogOpen) return;
       const self = this.getBoundingClientRect();
       const box = target.getBoundingClientRect();
       const looking = self.bottom > 0 && self.top < innerHeight;
-      if (!looking || (box.top >= 0 && box.bottom <= innerHeight + 1)) return;
+      if (!looking || box.height === 0 || (box.top >= 0 && box.bottom <= innerHeight + 1)) return;
       target.scrollIntoView({ block: box.height > innerHeight ? 'start' : 'nearest' });
     });
   }
@@ -363,11 +673,38 @@ export class SignetUploader extends LitElement {
     });
   }
 
-  /** The locale's words for codes it knows (so server and browser say the same thing, in the page's language). */
-  #localize(error: UploadError): UploadError {
+  /** Loads the strings of the language asked for (or of the `lang` around the element); English meanwhile. */
+  #syncLocale(): void {
+    const tag = this.locale || inherited(this, 'lang') || 'en';
+    if (tag === this.#localeTag) return;
+    this.#localeTag = tag;
+    this.#localeReady = loadStrings(tag).then(
+      (strings) => {
+        if (this.#localeTag !== tag) return;
+        this.#base = strings;
+        this.requestUpdate();
+      },
+      // A language chunk that cannot load leaves the element in English rather than without words.
+      () => undefined,
+    );
+  }
+
+  /** The page's `dir` around the element, else the direction of its language. */
+  #direction(): 'ltr' | 'rtl' {
+    const declared = inherited(this, 'dir')?.toLowerCase();
+    if (declared === 'rtl' || declared === 'ltr') return declared;
+    return this.#strings.direction === 'rtl' ? 'rtl' : 'ltr';
+  }
+
+  /** @internal The locale's words for an error's code (server and browser say the same thing, in the page's language). */
+  localizeError(error: UploadError): UploadError {
     const words = (this.#strings.errors as Record<string, string>)[error.code];
     return words && !error.message.startsWith(words)
-      ? new UploadError(error.code, words, { cause: error, status: error.status })
+      ? new UploadError(error.code, fill(words, { status: error.status }, this.#strings.language), {
+          cause: error,
+          status: error.status,
+          ...(error.retryAfter === undefined ? {} : { retryAfter: error.retryAfter }),
+        })
       : error;
   }
 
@@ -412,30 +749,31 @@ export class SignetUploader extends LitElement {
 
   /** @internal Whether files may join the queue (or start uploading) under the options in force. */
   admit(count: number): boolean {
+    if (this.#isDisabled) return false;
     const check = checkOptions(this.#options, count);
     if (check.ok) return true;
     // Uppy asks once per file; a batch gets one event.
     if (!this.#cancelQueued) {
       this.#cancelQueued = true;
-      queueMicrotask(() => this.#cancelBatch(check.reason, check.error));
+      queueMicrotask(() => this.#cancelBatch(check.reason, this.#ruleError(check.error)));
     }
     return false;
+  }
+
+  /** A naming rule's refusal in the locale's words (the rules themselves speak English, for the server's logs). */
+  #ruleError(error: UploadError): UploadError {
+    const words = (this.#strings.rules as Record<string, string>)[error.code];
+    return words ? new UploadError(error.code, fill(words, LIMITS, this.#strings.language), { cause: error }) : error;
   }
 
   /** @internal */
   runtimeOptions(): Omit<RuntimeOptions, 'root'> | null {
     const target = this.renderRoot.querySelector<HTMLElement>('#dashboard');
     if (!target) return null;
-    const strings = this.#strings;
     return {
       target,
-      inline: this.mode !== 'modal',
       height: this.height,
-      restrictions: this.restrictions(),
-      strings: {
-        core: { companionError: strings.remote.connectionFailed },
-        url: { failedToFetch: strings.remote.importFailed, enterCorrectUrl: strings.remote.malformedUrl },
-      },
+      settings: this.runtimeSettings(),
       localFiles: this.#sources().includes('local'),
       remoteSources: this.#sources().filter((s): s is RemoteSource => s === 'url' || s === 'dropbox'),
       companionUrl: this.companionUrl || `${this.uploadUrl.replace(/\/+$/, '')}/companion`,
@@ -458,9 +796,19 @@ export class SignetUploader extends LitElement {
           }
         : {}),
       admit: (count) => this.admit(count),
-      localize: (error) => this.#localize(error),
+      localize: (error) => this.localizeError(error),
       onRefused: (file, error) => this.#uppy.tracker?.refuseBeforeUpload(file, error),
       onImportRefused: (subject, error) => this.#uppy.tracker?.notice(subject, error, `link-${subject}`, true),
+    };
+  }
+
+  /** @internal What Uppy follows while it runs: limits, words, direction and colours. */
+  runtimeSettings(): RuntimeSettings {
+    return {
+      restrictions: this.restrictions(),
+      locale: this.#strings,
+      direction: this.#direction(),
+      theme: this.theme,
     };
   }
 
@@ -475,7 +823,8 @@ export class SignetUploader extends LitElement {
       maxFileSize: tightest(this.maxFileSize, this.#serverInfo?.maxFileSize),
       allowedFileTypes: types.length ? types : null,
     };
-    return { ...limits, note: this.#strings.dashboardNote || describeLimits(limits, this.#strings.limits) };
+    const strings = this.#strings;
+    return { ...limits, note: strings.dashboardNote || describeLimits(limits, strings.limits, strings.language) };
   }
 
   /** @internal Settles once the upload server has said what it can serve (or could not say). */
@@ -483,8 +832,13 @@ export class SignetUploader extends LitElement {
     return this.#serverInfoReady;
   }
 
-  /** @internal */
-  get locale(): SignetLocale {
+  /** @internal Settles once the strings of the language asked for have loaded (or could not). */
+  get localeReady(): Promise<unknown> {
+    return this.#localeReady;
+  }
+
+  /** @internal The strings in force: the locale's, with `strings` applied. */
+  get words(): SignetLocale {
     return this.#strings;
   }
 
@@ -493,12 +847,26 @@ export class SignetUploader extends LitElement {
     return this.#options.folder;
   }
 
+  /** @internal With a name and `multiple`, uploaded files stay (as the form's value) until removed or reset. */
+  get keepsUploads(): boolean {
+    return this.name !== '' && this.multiple;
+  }
+
+  /** @internal The results Uppy starts with: files the browser restored into the form before it loaded. */
+  initialResults(): readonly Result[] {
+    return resultsOf(this.#restored);
+  }
+
   #sources(): string[] {
     return offeredSources(this.sources.split(/[\s,]+/).filter(Boolean), this.#serverInfo?.sources ?? null);
   }
 
   get #strings(): SignetLocale {
-    return withStrings(en, this.strings);
+    const merged = this.#merged;
+    if (merged?.base === this.#base && merged.overrides === this.strings) return merged.strings;
+    const strings = withStrings(this.#base, this.strings);
+    this.#merged = { base: this.#base, overrides: this.strings, strings };
+    return strings;
   }
 
   #defaultBackend(): UploadBackend {
@@ -530,4 +898,31 @@ export class SignetUploader extends LitElement {
       return { ...signed, api_key: signed.api_key || this.apiKey || this.#serverInfo?.apiKey || '' };
     };
   }
+}
+
+/** Uploaded files as result lines (a restored form value shown as the results it came from). */
+function resultsOf(attachments: readonly Attachment[]): Result[] {
+  return attachments.map(({ file, response }) => ({
+    kind: 'outcome',
+    key: file.id,
+    outcome: { status: 'success', file, response },
+    before: false,
+  }));
+}
+
+/** The nearest value of an attribute on the element or around it, across shadow roots (`lang`, `dir`). */
+function inherited(element: Element, attribute: 'lang' | 'dir'): string | null {
+  for (let node: Element | null = element; node; ) {
+    const value = node.getAttribute(attribute);
+    if (value) return value;
+    node = node.parentElement ?? ((node.getRootNode() as Partial<ShadowRoot>).host as Element | undefined) ?? null;
+  }
+  return null;
+}
+
+/** The focused element, inside shadow roots too. */
+function deepActiveElement(): HTMLElement | null {
+  let active: Element | null = document.activeElement;
+  while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
+  return active instanceof HTMLElement && active !== document.body ? active : null;
 }

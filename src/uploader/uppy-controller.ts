@@ -1,9 +1,10 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { UploadError } from '../errors.js';
 import type { SignetLocale } from '../locales/en.js';
 import type { OutcomeTracker } from './outcomes.js';
 import type { Result, ResultsView } from './results.js';
 import type { UploaderStatus } from './status.js';
-import type { RuntimeOptions, RuntimeRestrictions, UppyRuntime } from './uppy-runtime.js';
+import type { RuntimeOptions, RuntimeRestrictions, RuntimeSettings, UppyRuntime } from './uppy-runtime.js';
 
 /** What the controller needs from its element; kept narrow so the element stays the only public surface. */
 export interface UppyHost extends ReactiveControllerHost, HTMLElement {
@@ -12,14 +13,23 @@ export interface UppyHost extends ReactiveControllerHost, HTMLElement {
   status: UploaderStatus;
   /** Whether an existing asset (`existing: true`) counts as a success in events. */
   readonly existingAsSuccess: boolean;
-  /** The locale in force, overrides applied. */
-  readonly locale: SignetLocale;
+  /** The strings in force: the locale's, overrides applied. */
+  readonly words: SignetLocale;
   /** The folder the person chose: dropped trees go under it. */
   readonly baseFolder: string;
+  /** Whether uploaded files stay listed across batches (a form field with `multiple`: they are its value). */
+  readonly keepsUploads: boolean;
   /** Settles once the server has said what it can do (or could not say); Uppy starts after it. */
   readonly serverInfoReady: Promise<unknown>;
+  /** Settles once the strings of the language asked for have loaded; Uppy starts after it. */
+  readonly localeReady: Promise<unknown>;
   runtimeOptions(): Omit<RuntimeOptions, 'root'> | null;
+  runtimeSettings(): RuntimeSettings;
   restrictions(): RuntimeRestrictions;
+  /** Results to start with (a form value the browser restored before Uppy loaded). */
+  initialResults(): readonly Result[];
+  /** An error in the locale's words for its code. */
+  localizeError(error: UploadError): UploadError;
 }
 
 /**
@@ -41,7 +51,6 @@ export class UppyController implements ReactiveController {
   #generation = 0;
   /** A start is loading Uppy; updates meanwhile must not start another. */
   #starting = false;
-  #restrictionsKey = '';
 
   constructor(host: UppyHost) {
     this.host = host;
@@ -60,12 +69,7 @@ export class UppyController implements ReactiveController {
       if (!this.#starting) void this.#start();
       return;
     }
-    const restrictions = this.host.restrictions();
-    const key = JSON.stringify(restrictions);
-    if (key !== this.#restrictionsKey) {
-      this.#restrictionsKey = key;
-      this.runtime.setRestrictions(restrictions);
-    }
+    void this.runtime.update(this.host.runtimeSettings());
   }
 
   hostDisconnected(): void {
@@ -127,10 +131,13 @@ export class UppyController implements ReactiveController {
     const [{ createRuntime, OutcomeTracker, resultsView }] = await Promise.all([
       import('./uppy-runtime.js'),
       this.host.serverInfoReady,
+      this.host.localeReady,
     ]);
-    for (let asked = this.host.serverInfoReady; ; asked = this.host.serverInfoReady) {
-      await asked;
-      if (asked === this.host.serverInfoReady) break;
+    // Uppy starts with the words of the language asked for: a locale changed while loading is waited for too.
+    for (;;) {
+      const asked = [this.host.serverInfoReady, this.host.localeReady];
+      await Promise.all(asked);
+      if (asked[0] === this.host.serverInfoReady && asked[1] === this.host.localeReady) break;
     }
     // Disconnected (or restarted) while the chunk loaded: a newer start owns the element now.
     if (generation !== this.#generation || !this.host.isConnected || this.runtime) return;
@@ -141,9 +148,8 @@ export class UppyController implements ReactiveController {
       runtime.destroy();
       return;
     }
-    this.#restrictionsKey = JSON.stringify(options.restrictions);
     this.runtime = runtime;
-    this.tracker = new OutcomeTracker(runtime.uppy, this.host, this.tracker?.results);
+    this.tracker = new OutcomeTracker(runtime.uppy, this.host, this.tracker?.results ?? this.host.initialResults());
     this.view = resultsView;
     this.#resolveReady(runtime);
   }

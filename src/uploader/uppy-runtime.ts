@@ -8,11 +8,14 @@ import dashboardCss from '@uppy/dashboard/css/style.min.css?inline';
 import type { UploadBackend } from '../backends/backend.js';
 import type { Signer } from '../backends/signer.js';
 import type { UploadError } from '../errors.js';
+import type { SignetLocale } from '../locales/en.js';
+import { loadUppyLocale, type UppyLocale } from '../locales/index.js';
 import type { UploadParams } from '../protocol/params.js';
 import type { RemoteSource } from './remote-sources.js';
 import { resultsStyles } from './results-view.js';
 import { bridgeExternalForms, ShadowDashboard } from './shadow-dashboard.js';
 import { SignetUploadPlugin } from './upload-plugin.js';
+import { uppyThemeStyles } from './uppy-theme.js';
 
 // Loaded with Uppy, so the element's eager part does not carry them: the outcome tracker and the results' lines.
 export { OutcomeTracker } from './outcomes.js';
@@ -26,19 +29,22 @@ export interface RuntimeRestrictions {
   note: string;
 }
 
-/** Uppy's own strings we replace with ours (see locales/en.ts): no product names, our advice. */
-export interface RuntimeStrings {
-  core: Record<string, string>;
-  url: Record<string, string>;
+export type Theme = 'light' | 'dark' | 'auto';
+
+/** What Uppy follows while it runs, as the element's attributes change. */
+export interface RuntimeSettings {
+  restrictions: RuntimeRestrictions;
+  /** Our strings; Uppy's come from its published pack for the same language (locales/index.ts). */
+  locale: SignetLocale;
+  direction: 'ltr' | 'rtl';
+  theme: Theme;
 }
 
 export interface RuntimeOptions {
   root: ShadowRoot;
   target: HTMLElement;
-  inline: boolean;
   height: number;
-  restrictions: RuntimeRestrictions;
-  strings: RuntimeStrings;
+  settings: RuntimeSettings;
   /** Whether the person may pick, drop and paste files from their device. */
   localFiles: boolean;
   /** Sources besides the local device, in tab order; loaded only when listed. */
@@ -67,7 +73,8 @@ export interface RuntimeOptions {
 export interface UppyRuntime {
   uppy: Uppy<Meta, Body>;
   dashboard: ShadowDashboard<Meta, Body>;
-  setRestrictions(restrictions: RuntimeRestrictions): void;
+  /** Applies what changed (limits, words, direction, colours); resolves once the words are in. */
+  update(settings: RuntimeSettings): Promise<void>;
   destroy(): void;
 }
 
@@ -87,31 +94,36 @@ function uppyRestrictions({ note: _note, ...restrictions }: RuntimeRestrictions)
 }
 
 export async function createRuntime(options: RuntimeOptions): Promise<UppyRuntime> {
-  const { root } = options;
-  const sheets = [uppyStyleSheet(), resultsStyles.styleSheet].filter(
+  const { root, settings } = options;
+  const locale: UppyLocale = await loadUppyLocale(settings.locale);
+  const sheets = [uppyStyleSheet(), uppyThemeStyles.styleSheet, resultsStyles.styleSheet].filter(
     (sheet): sheet is CSSStyleSheet => sheet !== undefined && !root.adoptedStyleSheets.includes(sheet),
   );
   if (sheets.length) root.adoptedStyleSheets = [...root.adoptedStyleSheets, ...sheets];
   const unbridge = bridgeExternalForms(root);
+  let applied: RuntimeSettings = { ...settings };
   const uppy: Uppy<Meta, Body> = new Uppy<Meta, Body>({
     autoProceed: false,
-    restrictions: uppyRestrictions(options.restrictions),
-    locale: { strings: options.strings.core, pluralize: (n: number) => (n === 1 ? 0 : 1) },
+    restrictions: uppyRestrictions(settings.restrictions),
+    // One locale for Uppy and every plugin (a plugin's own `locale` would be lost when the language changes).
+    locale,
     onBeforeFileAdded: (): boolean => options.admit(uppy.getFiles().length + 1),
     onBeforeUpload: (files): boolean => options.admit(Object.keys(files).length),
   });
   uppy.use(ShadowDashboard, {
     target: options.target, // an Element: Uppy resolves selector strings against `document`, not our shadow root
-    inline: options.inline,
+    // Always inline: `mode="modal"` is the element's own <dialog> around it (top layer, no change to <body>).
+    inline: true,
     height: options.height,
     width: '100%',
     proudlyDisplayPoweredByUppy: false,
-    // Uppy's scroll lock is a class on <body> styled by CSS that lives in our shadow root, so it cannot apply.
-    disablePageScrollWhenModalOpen: false,
-    closeModalOnClickOutside: true,
     // Its toasts fade after seconds and repeat each message in two alerts; outcomes go to the element's results.
     disableInformer: true,
-    note: options.restrictions.note || null,
+    // Uppy reads `dir` from the target's ancestors, which stop at our shadow root: the element tells it.
+    direction: settings.direction,
+    // `auto` is resolved by Uppy itself, from the same media query as the element's colours.
+    theme: settings.theme,
+    note: settings.restrictions.note || null,
     disableLocalFiles: !options.localFiles,
     // The seed: "choose files" selects files only; folders come by drag and drop, or by an opt-in picker.
     fileManagerSelectionType: options.folderSelect ? 'both' : 'files',
@@ -133,17 +145,37 @@ export async function createRuntime(options: RuntimeOptions): Promise<UppyRuntim
     const { installRemoteSources } = await import('./remote-sources.js');
     await installRemoteSources(uppy, root, options.remoteSources, {
       companionUrl: options.companionUrl,
-      strings: options.strings.url,
-      onImportRefused: (subject, error) => options.onImportRefused(subject, options.localize(error)),
+      words: () => applied.locale.remote,
+      localize: options.localize,
+      onImportRefused: options.onImportRefused,
     });
   }
   const dashboard = uppy.getPlugin('Dashboard') as unknown as ShadowDashboard<Meta, Body>;
+  let restrictionsKey = JSON.stringify(settings.restrictions);
   return {
     uppy,
     dashboard,
-    setRestrictions: (restrictions) => {
-      uppy.setOptions({ restrictions: uppyRestrictions(restrictions) });
-      dashboard.setOptions({ note: restrictions.note || null });
+    update: async (next) => {
+      const key = JSON.stringify(next.restrictions);
+      if (key !== restrictionsKey) {
+        restrictionsKey = key;
+        uppy.setOptions({ restrictions: uppyRestrictions(next.restrictions) });
+        dashboard.setOptions({ note: next.restrictions.note || null });
+      }
+      if (next.theme !== applied.theme) dashboard.setOptions({ theme: next.theme });
+      if (next.direction !== applied.direction) {
+        // Uppy sets `dir` on its root once, when it mounts.
+        dashboard.setOptions({ direction: next.direction });
+        (dashboard as unknown as { el: HTMLElement | null }).el?.setAttribute('dir', next.direction);
+      }
+      const wordsChanged = next.locale !== applied.locale;
+      applied = { ...next };
+      if (wordsChanged) {
+        const wanted = next.locale;
+        const loaded = await loadUppyLocale(wanted);
+        if (applied.locale !== wanted) return;
+        uppy.setOptions({ locale: loaded });
+      }
     },
     destroy: () => {
       uppy.destroy();

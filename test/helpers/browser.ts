@@ -44,8 +44,11 @@ afterEach(() => {
   for (const el of mounted.splice(0)) el.remove();
 });
 
-/** Mounts a <signet-uploader> pointed at the test server, signed by it; removed after the test. */
-export async function mount(attrs: Record<string, string> = {}): Promise<SignetUploader> {
+/**
+ * Mounts a <signet-uploader> pointed at the test server, signed by it, into `parent` (the body by default; a parent
+ * not in the page yet joins it with its outermost ancestor); removed after the test.
+ */
+export async function mount(attrs: Record<string, string> = {}, parent?: HTMLElement): Promise<SignetUploader> {
   const { url, cloudName, apiKey } = server();
   const el = document.createElement('signet-uploader');
   el.setAttribute('upload-url', url);
@@ -53,7 +56,15 @@ export async function mount(attrs: Record<string, string> = {}): Promise<SignetU
   el.setAttribute('api-key', apiKey);
   for (const [name, value] of Object.entries(attrs)) el.setAttribute(name, value);
   el.signUpload = signWithServer;
-  document.body.append(el);
+  if (parent) {
+    parent.append(el);
+    let top = parent;
+    while (top.parentElement) top = top.parentElement;
+    if (!top.isConnected) {
+      document.body.append(top);
+      mounted.push(top);
+    }
+  } else document.body.append(el);
   mounted.push(el);
   await el.updateComplete;
   await el.ready;
@@ -118,6 +129,23 @@ export function results(el: SignetUploader): ResultItem[] {
     text: text(li),
     buttons: [...li.querySelectorAll('button')].map((b) => text(b)),
   }));
+}
+
+/** A promise and the function that settles it: holds a signing (and so an upload) until the test lets it go. */
+export function gate(): { wait: Promise<void>; open(): void } {
+  let open!: () => void;
+  const wait = new Promise<void>((resolve) => {
+    open = resolve;
+  });
+  return { wait, open };
+}
+
+/** Signs only once `until` settles: the file stays `uploading` meanwhile (signing is part of its upload). */
+export function heldSigner(until: Promise<void>): (params: UploadParams) => Promise<SignedParams> {
+  return async (params) => {
+    await until;
+    return signWithServer(params);
+  };
 }
 
 export function summaryText(el: SignetUploader): string {

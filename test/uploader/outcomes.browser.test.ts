@@ -146,7 +146,7 @@ describe('case 2: outcomes stay in view, in one live region, with Retry only whe
         const byName = Object.fromEntries(results(el).map((r) => [r.name, r]));
         expect(byName['notes.bin']).toMatchObject({ status: 'success', state: 'Uploaded', buttons: [] });
         expect(byName['photo.jpg']).toMatchObject({ status: 'refused', state: 'Not accepted', buttons: [] });
-        expect(byName['photo.jpg']?.text).toContain('its content is HTML');
+        expect(byName['photo.jpg']?.text).toContain(en.errors.TYPE_MISMATCH);
         expect(byName['photo.jpg']?.text).toContain(en.advice.TYPE_MISMATCH);
         expect(byName['photo.jpg']?.text).toContain('TYPE_MISMATCH');
         expect(byName['flaky.bin']).toMatchObject({ status: 'failed', state: 'Failed', buttons: ['Retry'] });

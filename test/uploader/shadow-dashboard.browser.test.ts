@@ -96,6 +96,25 @@ describe.each(variants)('$name after a failed upload', ({ DashboardClass, fixed 
   });
 });
 
+describe.each(variants)('$name with one file', ({ DashboardClass, fixed }) => {
+  // The receipt for the list-role patch: when the stock control's single-file list gets role="list", upstream fixed it.
+  test(fixed ? 'the one file item is in a list' : 'the one file item has no list around it', async () => {
+    const { target, host, before } = shadowHost();
+    const uppy = new Uppy();
+    uppy.use(DashboardClass, { target, inline: true });
+    cleanups.push(() => {
+      uppy.destroy();
+      host.remove();
+      before.remove();
+    });
+    uppy.addFile({ name: 'a.bin', data: new Blob(['a']) });
+    await expect.poll(() => target.querySelector('[role="listitem"]')).not.toBeNull();
+    const list = target.querySelector('[role="listitem"]')?.closest('[role="list"]') ?? null;
+    if (fixed) expect(list).not.toBeNull();
+    else expect(list).toBeNull();
+  });
+});
+
 describe.each([
   { name: 'with bridgeExternalForms', bridged: true },
   { name: 'without it (control)', bridged: false },
