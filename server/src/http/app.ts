@@ -21,6 +21,7 @@ import { adminUserRoutes } from '../routes/admin-users.js';
 import { apiConfigRoutes } from '../routes/api-config.js';
 import { assetsRoutes } from '../routes/assets.js';
 import { deliveryRoutes } from '../routes/delivery.js';
+import { echoRoutes } from '../routes/echo.js';
 import { foldersRoutes } from '../routes/folders.js';
 import { meRoutes } from '../routes/me.js';
 import { s3Routes } from '../routes/s3.js';
@@ -79,6 +80,7 @@ export function createApp(ctx: ServerContext, parts: AppParts): Express {
     ],
   );
   if (parts.companion) app.use('/companion', parts.companion.router);
+  app.use(echoRoutes(ctx)); // POST /demo/echo: the demo form's action; answers its fields, stores nothing
   if (parts.staticDir) app.use(staticRoutes(ctx, parts.staticDir));
   app.use(notFound);
   app.use(renderError(ctx.log));
