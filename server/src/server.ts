@@ -22,6 +22,7 @@ import { createApp } from './http/app.js';
 import { tokenUser } from './http/caller.js';
 import { createRateLimiters } from './http/rate-limit.js';
 import { DiskChunkSessions } from './pipeline/disk-sessions.js';
+import type { ChunkSessionStore } from './pipeline/sessions.js';
 import { seedPresets } from './presets/store.js';
 import { companionHost } from './routes/companion.js';
 import { DEMO_COOKIE } from './routes/static.js';
@@ -106,7 +107,7 @@ export async function startServer(options: StartOptions = {}): Promise<SignetSer
     credentials,
     catalog,
     store: s3 ?? new DiskStore(paths.storeDir),
-    sessions: new DiskChunkSessions(paths.chunksDir, config.limits.chunkTtlSeconds, now),
+    sessions: await chunkSessions(config, catalog, s3, paths, now),
     paths,
     users,
     demoToken: demoMode ? credentials.demo_token : null,
@@ -201,6 +202,31 @@ export async function startServer(options: StartOptions = {}): Promise<SignetSer
       return closing;
     },
   };
+}
+
+/**
+ * Where chunk sessions live: in the catalogue and the bucket when instances share both (PostgreSQL and S3), so any
+ * instance continues any session; else on this instance's disk, which is faster and all one instance needs.
+ */
+async function chunkSessions(
+  config: ServerConfig,
+  catalog: Catalog,
+  s3: import('./stores/s3.js').S3Store | null,
+  paths: ServerPaths,
+  now: () => number,
+): Promise<ChunkSessionStore> {
+  const ttlSeconds = config.limits.chunkTtlSeconds;
+  if (s3 && config.catalog.kind === 'postgres') {
+    const { SharedChunkSessions } = await import('./pipeline/shared-sessions.js');
+    return new SharedChunkSessions({
+      catalog: catalog.chunkSessions,
+      store: s3,
+      tmpDir: paths.tmpDir,
+      ttlSeconds,
+      now,
+    });
+  }
+  return new DiskChunkSessions(paths.chunksDir, ttlSeconds, now);
 }
 
 async function preparePaths(dataDir: string): Promise<ServerPaths> {

@@ -236,11 +236,44 @@ export interface UserDirectory {
   forgetConfig(keep: readonly string[]): Promise<number>;
 }
 
+/** One chunked upload's shared state (pipeline/shared-sessions.ts), for instances that share the catalogue. */
+export interface ChunkSessionRecord {
+  /** The session store's id for it. */
+  id: string;
+  /** Opaque text (the store's JSON), kept exactly as given. */
+  data: string;
+  /** Unix ms of its last change: what idleness is measured by. */
+  updatedAt: number;
+}
+
+/** What a change to a session stores (`next`: the new record's data and time; null deletes; absent leaves it). */
+export interface ChunkSessionChange<T> {
+  next?: Omit<ChunkSessionRecord, 'id'> | null;
+  result: T;
+}
+
+/**
+ * Chunk sessions shared by instances. The catalogue only keeps them and serialises every change to one session; what
+ * a session holds is the session store's business.
+ */
+export interface ChunkSessionCatalog {
+  get(id: string): Promise<ChunkSessionRecord | null>;
+  /**
+   * Changes one session atomically, also across instances sharing the database: `change` sees the record as stored
+   * (null: none yet) and answers what to store and what to return; if it throws, nothing changes. It runs once, inside
+   * the transaction, so it must be quick and do no I/O of its own: changes to the same session wait for it.
+   */
+  change<T>(id: string, change: (current: ChunkSessionRecord | null) => ChunkSessionChange<T>): Promise<T>;
+  /** Ids of the sessions whose last change is older than `before` (unix ms), least recently changed first. */
+  idle(before: number, limit: number): Promise<string[]>;
+}
+
 /** The catalogue: one narrow interface per concern, one connection underneath. */
 export interface Catalog {
   readonly assets: AssetCatalog;
   readonly presets: PresetCatalog;
   readonly signatures: SignatureLedger;
   readonly users: UserDirectory;
+  readonly chunkSessions: ChunkSessionCatalog;
   close(): Promise<void>;
 }

@@ -86,6 +86,13 @@ export interface DeletedUsersTable {
   deleted_at: string;
 }
 
+/** One row per chunk session shared by instances; `data` is the session store's own JSON text. */
+export interface ChunkSessionsTable {
+  id: string;
+  data: string;
+  updated_at: BigInt64;
+}
+
 export interface CatalogTables {
   assets: AssetsTable;
   presets: PresetsTable;
@@ -95,6 +102,7 @@ export interface CatalogTables {
   grants: GrantsTable;
   config_users: ConfigUsersTable;
   deleted_users: DeletedUsersTable;
+  chunk_sessions: ChunkSessionsTable;
 }
 
 export type CatalogDb = Kysely<CatalogTables>;

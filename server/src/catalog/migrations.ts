@@ -186,5 +186,17 @@ export function migrations(flavor: Flavor): Record<string, Migration> {
         }
       },
     },
+    '006-chunk-sessions': {
+      async up(db: Db) {
+        // Text, not JSONB: the session store compares what it wrote, and JSONB would reorder object keys.
+        await db.schema
+          .createTable('chunk_sessions')
+          .addColumn('id', 'text', (col) => col.primaryKey())
+          .addColumn('data', 'text', (col) => col.notNull())
+          .addColumn('updated_at', 'bigint', (col) => col.notNull())
+          .execute();
+        await db.schema.createIndex('chunk_sessions_updated').on('chunk_sessions').column('updated_at').execute();
+      },
+    },
   };
 }

@@ -17,6 +17,7 @@ import {
 } from 'kysely';
 import { SqlAssetCatalog } from './asset-catalog.js';
 import type { Catalog } from './catalog.js';
+import { SqlChunkSessionCatalog } from './chunk-session-catalog.js';
 import { type CatalogDb, type CatalogTables, type Flavor, POSTGRES, SQLITE } from './database.js';
 import { migrations } from './migrations.js';
 import { SqlPresetCatalog } from './preset-catalog.js';
@@ -56,6 +57,7 @@ export async function openCatalog(options: CatalogOptions): Promise<Catalog> {
     presets: new SqlPresetCatalog(db, flavor),
     signatures: new SqlSignatureLedger(db, flavor),
     users: new SqlUserDirectory(db, flavor),
+    chunkSessions: new SqlChunkSessionCatalog(db, flavor),
     close() {
       closed ??= db.destroy();
       return closed;

@@ -10,6 +10,7 @@ export const MIGRATIONS = [
   '003-folders-users',
   '004-ledger-counts-user-provenance',
   '005-asset-search',
+  '006-chunk-sessions',
 ];
 
 async function expectVersion01Data(catalog: Catalog): Promise<void> {

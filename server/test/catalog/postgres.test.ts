@@ -5,6 +5,7 @@ import type { Catalog } from '../../src/catalog/catalog.js';
 import { type CatalogOptions, openCatalog } from '../../src/catalog/open.js';
 import { dropTestSchemas, newSchemaName, testServices } from '../services-setup.js';
 import { type CatalogFactory, describeCatalogContracts, sampleRecord } from './catalog-contract.js';
+import { describeChunkSessionCatalogContract } from './chunk-session-contract.js';
 import { describeVersion01Upgrade, MIGRATIONS } from './old-catalog.js';
 
 const { pgUrl } = testServices();
@@ -25,6 +26,7 @@ const postgres: CatalogFactory = {
   },
 };
 describeCatalogContracts('postgres', postgres);
+describeChunkSessionCatalogContract('postgres', postgres);
 
 async function query<Row extends pg.QueryResultRow>(text: string): Promise<Row[]> {
   const client = new pg.Client({ connectionString: pgUrl });

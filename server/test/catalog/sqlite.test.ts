@@ -6,6 +6,7 @@ import type { Catalog } from '../../src/catalog/catalog.js';
 import { openCatalog } from '../../src/catalog/open.js';
 import { tempDir } from '../helpers.js';
 import { type CatalogFactory, describeCatalogContracts, sampleRecord } from './catalog-contract.js';
+import { describeChunkSessionCatalogContract } from './chunk-session-contract.js';
 import { describeVersion01Upgrade, MIGRATIONS } from './old-catalog.js';
 
 async function open(file: string): Promise<Catalog> {
@@ -25,6 +26,7 @@ const sqlite: CatalogFactory = {
   },
 };
 describeCatalogContracts('sqlite', sqlite);
+describeChunkSessionCatalogContract('sqlite', sqlite);
 
 describeVersion01Upgrade('sqlite', async () => {
   const file = await newFile();
