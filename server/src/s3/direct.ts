@@ -7,6 +7,8 @@
  *            a signed upload token
  *   sign     one presigned URL per S3 request of @uppy/aws-s3 (`signRequest`), only for that key, short-lived, with
  *            the byte count of each PUT signed in (`Content-Length`), part numbers only up to the declared size
+ *   parts    what the bucket already holds of the upload (its open multipart upload and that upload's parts, or the
+ *            whole object), for a client that lost its connection or its page and continues where it stopped
  *   complete once: HeadObject (size against the limit; too large → object deleted, 413), every other multipart
  *            upload on the key aborted, the first bytes fetched for type detection, then the same finalize step as
  *            every other upload
@@ -40,7 +42,7 @@ import { authorizeUpload } from '../pipeline/authorize.js';
 import { finalizeUpload } from '../pipeline/finalize.js';
 import { ParamCollector, parseUploadRequest } from '../pipeline/request.js';
 import { removeQuietly, tempPath } from '../pipeline/temp.js';
-import { createS3Client, type S3Store } from '../stores/s3.js';
+import { createS3Client, isNotFound, type S3Store } from '../stores/s3.js';
 import { HEADER_BYTES } from '../validate/detect.js';
 import { type DirectUpload, makeUploadToken, readUploadToken } from './token.js';
 
@@ -79,6 +81,22 @@ export interface SignAnswer {
   url: string;
   /** Headers signed into the URL that the browser must send as they are. */
   headers?: Record<string, string>;
+}
+
+/** `POST /api/s3/parts` answers what the bucket holds of a direct upload, so a client sends only what is missing. */
+export interface PartsAnswer {
+  key: string;
+  /** The multipart upload asked about, else the key's most recent open one; null when none is open. */
+  upload_id: string | null;
+  part_size: number;
+  /** How many parts the declared size makes. */
+  parts_total: number;
+  /** The parts S3 holds for that upload, by number; each is whole (S3 keeps no partial part). */
+  parts: { part_number: number; size: number; etag: string }[];
+  /** The object, when it is already whole in the bucket (only `/api/s3/complete` is left to do). */
+  stored: { size: number } | null;
+  /** Unix seconds; complete before then. */
+  expires_at: number;
 }
 
 type S3Settings = ServerConfig['storage']['s3'];
@@ -211,6 +229,46 @@ export class DirectUploads {
     if (abort)
       return answer(getSignedUrl(signer, new AbortMultipartUploadCommand({ Bucket, Key, UploadId }), options()));
     throw new UploadError('PARAM_INVALID', `${input.method} is not a request of an upload.`);
+  }
+
+  async parts(user: AuthUser, body: unknown): Promise<PartsAnswer> {
+    const input = readPartsBody(body);
+    const upload = this.#upload(user, input.token, input.key, { allowExpired: false });
+    const Bucket = this.#store.bucket;
+    const Key = this.#store.objectKey(upload.key);
+    const head = await this.#store.head(upload.key);
+    let uploadId = input.uploadId ?? null;
+    if (uploadId === null) {
+      const page = await this.#store.client.send(new ListMultipartUploadsCommand({ Bucket, Prefix: Key }));
+      const open = (page.Uploads ?? [])
+        .filter((candidate) => candidate.Key === Key && candidate.UploadId)
+        .sort((a, b) => (b.Initiated?.getTime() ?? 0) - (a.Initiated?.getTime() ?? 0));
+      uploadId = open[0]?.UploadId ?? null;
+    }
+    const parts: PartsAnswer['parts'] = [];
+    for (let marker: string | undefined, more = uploadId !== null; more; ) {
+      const page = await this.#store.client
+        .send(new ListPartsCommand({ Bucket, Key, UploadId: uploadId as string, PartNumberMarker: marker }))
+        .catch((error: unknown) => {
+          // Another key's upload, an aborted or completed one: there is no such upload of this key.
+          if ((error as { name?: string } | null)?.name === 'NoSuchUpload' || isNotFound(error))
+            throw new UploadError('NOT_FOUND', 'No such multipart upload of this key.');
+          throw error;
+        });
+      for (const part of page.Parts ?? [])
+        parts.push({ part_number: part.PartNumber ?? 0, size: part.Size ?? 0, etag: part.ETag ?? '' });
+      marker = page.IsTruncated ? page.NextPartNumberMarker : undefined;
+      more = marker !== undefined;
+    }
+    return {
+      key: upload.key,
+      upload_id: uploadId,
+      part_size: upload.partSize,
+      parts_total: Math.max(1, Math.ceil(upload.size / upload.partSize)),
+      parts: parts.sort((a, b) => a.part_number - b.part_number),
+      stored: head ? { size: head.size } : null,
+      expires_at: upload.expiresAt,
+    };
   }
 
   async complete(user: AuthUser, body: unknown): Promise<UploadApiResponse> {
@@ -398,4 +456,13 @@ function readSignBody(body: unknown): SignBody {
     ...(uploadId === undefined ? {} : { uploadId }),
     ...(partNumber === undefined ? {} : { partNumber }),
   };
+}
+
+function readPartsBody(body: unknown): { token: unknown; key: unknown; uploadId?: string } {
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw new UploadError('BAD_REQUEST', 'Send {token, key, uploadId} as one JSON object.');
+  const { token, key, uploadId } = body as Record<string, unknown>;
+  if (uploadId !== undefined && (typeof uploadId !== 'string' || !/^[\x21-\x7e]{1,1024}$/.test(uploadId)))
+    throw new UploadError('PARAM_INVALID', 'uploadId must be the id S3 gave.');
+  return { token, key, ...(uploadId === undefined ? {} : { uploadId }) };
 }
