@@ -280,6 +280,39 @@ describe('a contributor signing through /api/sign', () => {
     expect(Object.keys(await rows(server)).sort()).toEqual(['users/42/a', 'users/42/b']);
   });
 
+  test('a rename signed inside the grants is refused at use when the target folder is no longer granted', async () => {
+    const server = await startTestServer({
+      config: {
+        users: {
+          [BOB]: {
+            id: 'bob',
+            role: 'contributor',
+            grants: [
+              { folder: 'users/42', access: 'can_contribute' },
+              { folder: 'archive', access: 'can_contribute' },
+            ],
+          },
+        },
+      },
+    });
+    await upload(server, 'users/42/a');
+    const rename = {
+      from_public_id: 'users/42/a',
+      to_public_id: 'archive/a',
+      timestamp: Math.floor(Date.now() / 1000),
+    };
+    const renameSigned = await signAsBob(server, rename);
+    expect(renameSigned.status).toBe(200);
+    await server.catalog.users.deleteGrant('bob', 'archive');
+    const refused = await sdkCall(server, 'uploader.rename', [
+      'users/42/a',
+      'archive/a',
+      presigned(rename, renameSigned),
+    ]);
+    expect(refused.error).toMatchObject({ http_code: 403 });
+    expect(Object.keys(await rows(server))).toEqual(['users/42/a']);
+  });
+
   test('renaming into a folder outside the grants with a signature the secret made is not held to users', async () => {
     // The API secret's holder (a trusted backend) is not a user: its calls go anywhere, as with Cloudinary.
     const server: TestServer = await startTestServer({ config: { users } });
