@@ -7,7 +7,7 @@
  * (`routes/delivery.ts`). HTTP is Express 5 (`http/app.ts`): cross-cutting concerns are middleware, applied once.
  */
 
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { type ConfigUser, liveIdentity, seedUsers } from './auth/users.js';
@@ -26,6 +26,7 @@ import type { ChunkSessionStore } from './pipeline/sessions.js';
 import { seedPresets } from './presets/store.js';
 import { companionHost } from './routes/companion.js';
 import { DEMO_COOKIE } from './routes/static.js';
+import { createGuardedServer } from './slow-clients.js';
 import { makeDirectory } from './storage-errors.js';
 import { DiskStore } from './stores/disk.js';
 import type { Store } from './stores/store.js';
@@ -151,12 +152,9 @@ export async function startServer(options: StartOptions = {}): Promise<SignetSer
     }
     for (const task of housekeeping) await task();
     const app = createApp(ctx, { companion, direct, staticDir: config.server.staticDir });
-    server = createServer(app);
-    companion?.attach(server);
     // Headers must come quickly; bodies may take as long as a large upload needs while bytes keep flowing.
-    server.headersTimeout = 30_000;
-    server.requestTimeout = 0;
-    server.setTimeout(120_000);
+    server = createGuardedServer(app);
+    companion?.attach(server);
     await listen(server, config.server.port, config.server.host);
   } catch (error) {
     await catalog.close();
