@@ -80,7 +80,7 @@ describe('the guarded HTTP server', () => {
   test('answers a body sent at a normal pace, and cuts one trickled a byte at a time (a body slow-loris)', async () => {
     const port = await serve(counting());
     const normal = raw(port);
-    normal.socket.write(head(5000) + 'x'.repeat(5000));
+    normal.socket.write(`${head(5000)}${'x'.repeat(5000)}`);
     expect(await normal.closed).toMatch(/^HTTP\/1\.1 200 OK[\s\S]*\r\n\r\n5000$/);
 
     const loris = raw(port);
@@ -102,7 +102,7 @@ describe('the guarded HTTP server', () => {
   test('keeps a socket whose request the server works on for longer than the idle timeout, and answers it', async () => {
     const port = await serve(counting({ delayMs: 3 * LIMITS.idleMs }));
     const client = raw(port);
-    client.socket.write(head(10) + '0123456789');
+    client.socket.write(`${head(10)}0123456789`);
     expect(await client.closed).toMatch(/\r\n\r\n10$/);
   });
 
@@ -111,14 +111,14 @@ describe('the guarded HTTP server', () => {
     const client = raw(port);
     // More than the socket buffers take while paused, so the client has to wait for the server.
     const body = 'y'.repeat(4 * 1024 * 1024);
-    client.socket.write(head(body.length) + body);
+    client.socket.write(`${head(body.length)}${body}`);
     expect(await client.closed).toMatch(new RegExp(`\\r\\n\\r\\n${body.length}$`));
   });
 
   test('closes a client that stops in the middle of its body (idle on its part)', async () => {
     const port = await serve(counting());
     const client = raw(port);
-    client.socket.write(head(100) + 'z'.repeat(50));
+    client.socket.write(`${head(100)}${'z'.repeat(50)}`);
     expect(await client.closed).toBe('');
   });
 });
