@@ -3,6 +3,7 @@ import { defineConfig } from 'vitest/config';
 import { chromiumArgs, chromiumPath } from './scripts/chromium.mjs';
 import { workspaceAliases } from './server/workspace-aliases.js';
 import { makePdf, tempFileCount } from './test/helpers/commands.js';
+import { cuttingProxyCommands } from './test/helpers/cutting-proxy.js';
 
 // Four projects, one per kind of test: the reference server's own (server/vitest.config.ts), Node (the widget's pure
 // modules), browser (the element in real Chromium against a real server), e2e (playwright driving the built demo).
@@ -50,7 +51,7 @@ export default defineConfig({
             headless: true,
             provider: playwright({ launchOptions: { executablePath: chromiumPath(), args: chromiumArgs } }),
             instances: [{ browser: 'chromium' }],
-            commands: { tempFileCount, makePdf },
+            commands: { tempFileCount, makePdf, ...cuttingProxyCommands },
           },
         },
       },

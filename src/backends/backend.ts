@@ -8,6 +8,16 @@ export interface UploadTask {
   params: UploadParams;
   signal: AbortSignal;
   onProgress(bytesSent: number, bytesTotal: number): void;
+  /** A chunked upload to continue (after a page reload): what `onSession` reported when it began. */
+  resume?: ChunkSession;
+  /** Told when a chunked upload opens its session, so the page can offer to resume it after a reload. */
+  onSession?(session: ChunkSession): void;
+}
+
+/** A chunked upload's session on the server: its id and the chunk size its ranges were cut with. */
+export interface ChunkSession {
+  uploadId: string;
+  chunkSize: number;
 }
 
 /**

@@ -1,6 +1,16 @@
 import { UploadError } from '../errors.js';
 import { paramToString, type SignedParams, type UploadApiResponse, type UploadParams } from '../protocol/params.js';
 import type { RemoteTarget, RemoteTask, UploadBackend, UploadTask } from './backend.js';
+import { sendChunked } from './chunked.js';
+import {
+  DEFAULT_RETRY,
+  isTransient,
+  MAX_RATE_WAIT_S,
+  type RetryPolicy,
+  roundSignal,
+  sleep,
+  waitToRetry,
+} from './retry.js';
 import type { Signer } from './signer.js';
 import { errorFromBody, nowSeconds } from './signer.js';
 import { postForm, type XhrResult } from './xhr.js';
@@ -16,8 +26,8 @@ export interface CloudinaryBackendOptions {
   /** Added to every request's parameters and signed with them (Cloudinary's widget sends `source=uw`). */
   source: string;
   messages: { UNKNOWN: string };
-  /** Wait before the one retry of a failed chunk. */
-  retryDelayMs?: number;
+  /** How often and how long failed requests are tried again (retry.ts); default DEFAULT_RETRY. */
+  retry?: RetryPolicy;
 }
 
 /**
@@ -37,20 +47,34 @@ export class CloudinaryBackend implements UploadBackend {
   }
 
   async upload(task: UploadTask): Promise<UploadApiResponse> {
+    const { chunkSize } = this.options;
+    const size = task.file.size;
+    const policy = this.options.retry ?? DEFAULT_RETRY;
     // A signature can age out while a file waits in the queue, or have been spent (the signing endpoint issues each
     // signature for one use per request): asking once more gets a fresh one. A rate limit (on signing or on the
-    // upload) is waited out as the answer says, once.
-    for (let renewed = false, waited = false; ; ) {
+    // upload) is waited out as the answer says, once. The network failing is tried again with backoff (retry.ts);
+    // a large file whose one request was cut goes on in chunks, so the next cut costs one chunk, not the file.
+    for (let renewed = false, waited = false, attempt = 0, chunked = false; ; ) {
       try {
-        return await this.#send(task, await this.#sign(task));
+        const auth = await this.#sign(task);
+        if (task.resume) return await this.#sendChunked(task, auth, task.resume.chunkSize);
+        if (size > chunkSize) return await this.#sendChunked(task, auth, chunkSize);
+        if (attempt > 0 && size >= 2 * FALLBACK_CHUNK) {
+          chunked = true; // it retries on its own from here
+          return await this.#sendChunked(task, auth, fallbackChunk(size));
+        }
+        return await this.#sendWhole(task, auth);
       } catch (error) {
         const code = error instanceof UploadError ? error.code : null;
         if (task.signal.aborted) throw error;
         if (code === 'RATE_LIMITED' && !waited) {
           waited = true;
-          await delay(Math.min((error as UploadError).retryAfter ?? 2, MAX_RATE_WAIT_S) * 1000, task.signal);
+          await sleep(Math.min((error as UploadError).retryAfter ?? 2, MAX_RATE_WAIT_S) * 1000, task.signal);
         } else if ((code === 'SIGNATURE_EXPIRED' || code === 'SIGNATURE_REPLAYED') && !renewed) renewed = true;
-        else throw error;
+        else if (size <= chunkSize && !task.resume && !chunked && isTransient(error) && attempt < policy.attempts) {
+          attempt++;
+          await waitToRetry(attempt, policy, task.signal);
+        } else throw error;
       }
     }
   }
@@ -65,85 +89,54 @@ export class CloudinaryBackend implements UploadBackend {
     return { params, signed: await this.options.sign(params, task.signal) };
   }
 
-  #send(task: UploadTask, auth: Authorized): Promise<UploadApiResponse> {
-    return task.file.size > this.options.chunkSize ? this.#sendChunked(task, auth) : this.#sendWhole(task, auth);
-  }
-
   async #sendWhole(task: UploadTask, auth: Authorized): Promise<UploadApiResponse> {
     const form = this.#form(auth);
     form.append('file', task.file, task.name);
     const report = throttled((loaded: number) => task.onProgress(loaded, task.file.size));
-    const result = await postForm(this.endpoint, form, {
-      signal: task.signal,
-      onProgress: (loaded, total) => report(scale(loaded, total, task.file.size)),
-    });
-    report.flush();
-    return this.#asResponse(result);
-  }
-
-  /**
-   * Cloudinary's chunked protocol, in its order: the first chunk alone, the middle ones `PARALLEL_CHUNKS` at a time
-   * (the server takes them in any order), the last alone once every other is in.
-   */
-  async #sendChunked(task: UploadTask, auth: Authorized): Promise<UploadApiResponse> {
-    const { chunkSize } = this.options;
-    const size = task.file.size;
-    const uploadId = randomId();
-    const count = Math.ceil(size / chunkSize);
-    const loaded = new Array<number>(count).fill(0);
-    const report = throttled(() =>
-      task.onProgress(
-        loaded.reduce((sum, bytes) => sum + bytes, 0),
-        size,
-      ),
-    );
-    const sendChunk = (index: number): Promise<XhrResult> => {
-      const start = index * chunkSize;
-      const end = Math.min(size, start + chunkSize) - 1;
-      const chunk = task.file.slice(start, end + 1);
-      return this.#withOneRetry(() => {
-        const form = this.#form(auth);
-        form.append('file', chunk, task.name);
-        return postForm(this.endpoint, form, {
-          signal: task.signal,
-          headers: { 'X-Unique-Upload-Id': uploadId, 'Content-Range': `bytes ${start}-${end}/${size}` },
-          onProgress: (sent, total) => {
-            loaded[index] = scale(sent, total, chunk.size);
-            report();
-          },
-        });
-      }, task.signal);
-    };
-
-    const first = await sendChunk(0);
-    if (count === 1 || !ok(first)) return this.#finish(first, report);
-    let failed: XhrResult | undefined;
-    let next = 1;
-    const worker = async (): Promise<void> => {
-      for (let index = next++; index < count - 1 && !failed; index = next++) {
-        const result = await sendChunk(index);
-        if (!ok(result)) failed ??= result;
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(PARALLEL_CHUNKS, count - 2) }, worker));
-    if (failed) return this.#finish(failed, report);
-    return this.#finish(await sendChunk(count - 1), report);
-  }
-
-  #finish(result: XhrResult, report: Throttled): UploadApiResponse {
-    report.flush();
-    return this.#asResponse(result);
-  }
-
-  async #withOneRetry(send: () => Promise<XhrResult>, signal: AbortSignal): Promise<XhrResult> {
+    const round = roundSignal(task.signal);
     try {
-      const result = await send();
-      if (!retriable(result.status)) return result;
+      const result = await postForm(this.endpoint, form, {
+        signal: round.signal,
+        onProgress: (loaded, total) => report(scale(loaded, total, task.file.size)),
+      });
+      report.flush();
+      return this.#asResponse(result);
     } catch (error) {
-      if (!(error instanceof UploadError) || error.code !== 'NETWORK_ERROR') throw error;
+      if (round.signal.aborted && !task.signal.aborted)
+        throw new UploadError('NETWORK_ERROR', 'The browser went offline.', { cause: error });
+      throw error;
+    } finally {
+      round.release();
     }
-    await delay(this.options.retryDelayMs ?? 300 + Math.random() * 400, signal);
-    return send();
+  }
+
+  /** Cloudinary's chunked protocol (chunked.ts), resuming from what the server holds after any cut. */
+  async #sendChunked(task: UploadTask, first: Authorized, chunkSize: number): Promise<UploadApiResponse> {
+    let auth = first;
+    const report = throttled((loaded: number) => task.onProgress(loaded, task.file.size));
+    try {
+      return await sendChunked(
+        task,
+        {
+          endpoint: this.endpoint,
+          fields: () => this.#fields(auth),
+          renew: async () => {
+            auth = await this.#sign(task);
+          },
+          asResponse: (result) => this.#asResponse(result),
+          asError: (result) => this.#asError(result),
+        },
+        {
+          chunkSize,
+          report,
+          ...(this.options.retry ? { retry: this.options.retry } : {}),
+          ...(task.resume ? { uploadId: task.resume.uploadId } : {}),
+          ...(task.onSession ? { onSession: (uploadId: string) => task.onSession?.({ uploadId, chunkSize }) } : {}),
+        },
+      );
+    } finally {
+      report.flush();
+    }
   }
 
   /** The form fields: exactly the parameters that were signed, with the signing endpoint's timestamp. */
@@ -171,7 +164,11 @@ export class CloudinaryBackend implements UploadBackend {
   #asResponse(result: XhrResult): UploadApiResponse {
     if (ok(result) && typeof (result.body as UploadApiResponse | null)?.public_id === 'string')
       return result.body as UploadApiResponse;
-    throw errorFromBody(
+    throw this.#asError(result);
+  }
+
+  #asError(result: XhrResult): UploadError {
+    return errorFromBody(
       result.body,
       result.status,
       this.options.messages.UNKNOWN.replace('{status}', String(result.status)),
@@ -185,8 +182,10 @@ interface Authorized {
   signed: SignedParams;
 }
 
-/** Middle chunks in flight at once: enough to keep the line busy between one chunk's end and the next's start. */
-const PARALLEL_CHUNKS = 3;
+/** A large single upload that was cut goes on in chunks of about a quarter of it, never under 5 MiB (Cloudinary's
+ * minimum); files under two such chunks are simply sent again. */
+const FALLBACK_CHUNK = 5 * 1024 * 1024;
+const fallbackChunk = (size: number) => Math.max(FALLBACK_CHUNK, Math.ceil(size / 4 / 1024) * 1024);
 /** Progress reaches the page at most this often (each report redraws the Dashboard). */
 const PROGRESS_INTERVAL_MS = 100;
 
@@ -220,27 +219,6 @@ function throttled(fn: (...args: number[]) => void): Throttled {
   return call;
 }
 
-/** The longest a rate limit is waited out before the upload counts as failed. */
-const MAX_RATE_WAIT_S = 60;
 const ok = (result: XhrResult) => result.status >= 200 && result.status < 300;
-const retriable = (status: number) => status >= 500 || status === 408 || status === 429 || status === 0;
 const scale = (loaded: number, total: number, size: number) =>
   total > 0 ? Math.min(size, (loaded / total) * size) : 0;
-
-function randomId(): string {
-  return crypto.randomUUID().replaceAll('-', '');
-}
-
-function delay(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer);
-        reject(new UploadError('ABORTED', 'The upload was cancelled.'));
-      },
-      { once: true },
-    );
-  });
-}

@@ -19,6 +19,11 @@ export function postForm(
     headers?: Record<string, string>;
     signal: AbortSignal;
     onProgress?: (loaded: number, total: number) => void;
+    /**
+     * A send that makes no progress this long fails as NETWORK_ERROR (a half-open connection on a bad network hangs
+     * for minutes otherwise). Only while bytes go out: the server's time to answer afterwards is its own.
+     */
+    stallMs?: number;
   },
 ): Promise<XhrResult> {
   return new Promise((resolve, reject) => {
@@ -29,11 +34,27 @@ export function postForm(
     const xhr = new XMLHttpRequest();
     const onAbort = () => xhr.abort();
     options.signal.addEventListener('abort', onAbort, { once: true });
-    const done = () => options.signal.removeEventListener('abort', onAbort);
+    let stalled = false;
+    let stallTimer: ReturnType<typeof setTimeout> | undefined;
+    const watch = () => {
+      clearTimeout(stallTimer);
+      stallTimer = setTimeout(() => {
+        stalled = true;
+        xhr.abort();
+      }, options.stallMs ?? STALL_MS);
+    };
+    const done = () => {
+      clearTimeout(stallTimer);
+      options.signal.removeEventListener('abort', onAbort);
+    };
     xhr.open('POST', url);
     xhr.responseType = 'text';
     for (const [name, value] of Object.entries(options.headers ?? {})) xhr.setRequestHeader(name, value);
-    xhr.upload.addEventListener('progress', (event) => options.onProgress?.(event.loaded, event.total));
+    xhr.upload.addEventListener('progress', (event) => {
+      watch();
+      options.onProgress?.(event.loaded, event.total);
+    });
+    xhr.upload.addEventListener('load', () => clearTimeout(stallTimer));
     xhr.addEventListener('load', () => {
       done();
       let body: unknown = null;
@@ -51,11 +72,16 @@ export function postForm(
     });
     xhr.addEventListener('abort', () => {
       done();
-      reject(new UploadError('ABORTED', 'The upload was cancelled.'));
+      if (stalled) reject(new UploadError('NETWORK_ERROR', `No progress sending to ${new URL(url).origin}.`));
+      else reject(new UploadError('ABORTED', 'The upload was cancelled.'));
     });
     xhr.send(form);
+    watch();
   });
 }
+
+/** How long a send may go without progress by default (Chromium reports progress about every 50 ms). */
+const STALL_MS = 30_000;
 
 /** A `Retry-After` header in seconds (only the delay form: our server and Cloudinary send seconds). */
 export function retryAfterSeconds(header: string | null): number | undefined {

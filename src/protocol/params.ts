@@ -86,6 +86,31 @@ export interface UploadApiResponse {
   status?: 'active' | 'pending' | 'approved' | 'rejected';
 }
 
+/** A byte range, both ends included (as in `Content-Range`). */
+export interface ByteSpan {
+  start: number;
+  end: number;
+}
+
+/**
+ * What a chunked upload already holds: the reference server's answer to a `GET` on the upload URL with the
+ * session's `X-Unique-Upload-Id` and its signed parameters in the query (real Cloudinary has no such query).
+ */
+export interface ChunkStatus {
+  upload_id: string;
+  done: boolean;
+  /** Bytes received from the start without a gap. */
+  bytes: number;
+  /** The file's size once a chunk declared it, else null. */
+  total: number | null;
+  /** Every range received, by offset; adjacent chunks are merged. */
+  received: ByteSpan[];
+  /** Ranges whose bytes are arriving now (a chunk in flight, perhaps one whose connection was cut). */
+  arriving: ByteSpan[];
+  /** The stored file's answer, once `done`. */
+  response?: UploadApiResponse;
+}
+
 /** The error body on every endpoint: Cloudinary's `{error: {message}}` plus our stable `code`. */
 export interface ApiErrorBody {
   error: { message: string; code: string };
