@@ -6,6 +6,8 @@ import { defineConfig, type UserConfig } from 'vite';
 //               against, so an install pulls in no Uppy tree (nor its Node 22-only build dependencies).
 //   embed-esm   dist/embed/: self-contained ESM for <script type="module">; Uppy is a lazy chunk
 //   embed-iife  dist/signet-uploader.iife.js: one self-contained classic script that defines the element
+// Both embeds start at src/embed.ts: define.ts plus `window.cloudinary` (Cloudinary's widget API, cloudinary-widget/),
+// which the npm entries never load.
 const libExternal = (id: string) => !id.includes('?') && /^(lit|@lit\/|@lit-labs\/)(\/|$)/.test(id);
 
 export default defineConfig(({ mode }): UserConfig => {
@@ -17,7 +19,7 @@ export default defineConfig(({ mode }): UserConfig => {
         emptyOutDir: false,
         sourcemap: true,
         lib: {
-          entry: 'src/define.ts',
+          entry: 'src/embed.ts',
           formats: ['iife'],
           name: 'SignetUpload',
           fileName: () => 'signet-uploader.iife.js',
@@ -37,7 +39,7 @@ export default defineConfig(({ mode }): UserConfig => {
         sourcemap: true,
         minify: true,
         rollupOptions: {
-          input: { 'signet-uploader': 'src/define.ts' },
+          input: { 'signet-uploader': 'src/embed.ts' },
           preserveEntrySignatures: 'exports-only',
           output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js' },
         },
