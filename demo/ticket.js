@@ -9,8 +9,8 @@ uploader.setAttribute('upload-url', config.upload_url);
 const language = document.getElementById('language');
 const choose = (code) => {
   uploader.locale = code;
-  // The widget mirrors with the page: a right-to-left language sets `dir` around it.
-  document.getElementById('ticket').dir = code === 'ar' ? 'rtl' : 'ltr';
+  // Only the widget changes language here, so only it is mirrored (a page in Arabic would set dir="rtl" on <html>).
+  uploader.dir = code === 'ar' ? 'rtl' : 'ltr';
 };
 const asked = new URLSearchParams(location.search).get('lang');
 if (asked) language.value = asked;

@@ -1,5 +1,6 @@
 // `npm run screenshots`: the widget's main states on the built demo, as a person sees them, at desktop (1280×800)
-// and phone (375×740) width, into docs/screenshots/*.png. It builds first (BUILD=0 skips that), starts the built
+// and phone (375×740) width, into docs/screenshots/*.png; then the three themes side by side (demo/themes.html), the
+// support-ticket form's dialog (demo/ticket.html) in English and in Arabic, right to left. It builds first (BUILD=0 skips that), starts the built
 // `signet-server` on a free port with a 5 MB limit (so one file is over it), and drives Chromium. The one failed
 // upload is a connection dropped in the page (the browser's own error), as a flaky network would.
 import { spawn } from 'node:child_process';
@@ -15,7 +16,8 @@ import { run } from './run.mjs';
 const OUT = 'docs/screenshots';
 const DESKTOP = { width: 1280, height: 800 };
 const PHONE = { width: 375, height: 740 };
-const INPUT = 'signet-uploader input.uppy-Dashboard-input[name="files[]"]:not([webkitdirectory])';
+const FILE_INPUT = 'input.uppy-Dashboard-input[name="files[]"]:not([webkitdirectory])';
+const INPUT = `signet-uploader ${FILE_INPUT}`;
 
 if (process.env.BUILD !== '0' || !existsSync('dist/demo/index.html')) await run('node', ['scripts/build.mjs']);
 await mkdir(OUT, { recursive: true });
@@ -86,6 +88,58 @@ try {
   await settle(page);
   await shot(page, 'phone-3-uploaded');
   await page.close();
+
+  // --- themes: light, dark and a brand theme of custom properties, each after a run with one file stored and one
+  // refused (a page disguised as a photo), so the results' colours show too ---
+  page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  page.on('pageerror', (error) => console.error(`page error: ${error.message}`));
+  await page.goto(`${server.url}/themes.html`);
+  const widgets = page.locator('signet-uploader');
+  for (let i = 0; i < 3; i++) {
+    const widget = widgets.nth(i);
+    await widget.locator('.uppy-Dashboard-note', { hasText: 'each' }).waitFor({ state: 'attached' });
+    await widget
+      .locator(FILE_INPUT)
+      .setInputFiles([
+        png(`photo-${i + 1}.png`, 60, 40, 11 + i),
+        { name: 'scan.jpg', mimeType: 'image/jpeg', buffer: Buffer.from('<html><script>alert(1)</script></html>') },
+      ]);
+    await widget.getByRole('button', { name: /upload 2 files/i }).click();
+    await widget.locator('[part="summary"]', { hasText: '1 uploaded' }).waitFor();
+  }
+  await settle(page);
+  await shot(page, 'themes-light-dark-brand');
+  await page.close();
+
+  // --- the ticket form's dialog, in English and in Arabic (right to left) ---
+  for (const lang of ['en', 'ar']) {
+    page = await browser.newPage({ viewport: DESKTOP });
+    page.on('pageerror', (error) => console.error(`page error: ${error.message}`));
+    await page.goto(`${server.url}/ticket.html?lang=${lang}`);
+    const uploader = page.locator('signet-uploader');
+    await uploader.locator('.uppy-Dashboard-inner').waitFor({ state: 'attached' });
+    await page.locator('#email').fill(lang === 'ar' ? 'layla@example.com' : 'ada@example.com');
+    await page.locator('#subject').fill(lang === 'ar' ? 'الطابعة لا تعمل' : 'Printer on fire');
+    await uploader.locator('[part="open-button"]').click();
+    await uploader.locator('signet-advanced-options #tags').fill('printer');
+    await uploader.locator('signet-advanced-options #tags').press('Enter');
+    await uploader
+      .locator(FILE_INPUT)
+      .setInputFiles([
+        png('smoke-1.png', 60, 40, 31),
+        png('smoke-2.png', 60, 40, 32),
+        png('error-log.png', 60, 40, 33),
+      ]);
+    await uploader.locator('.uppy-StatusBar-actionBtn--upload').click();
+    await uploader.locator('dialog [part~="result-success"]').nth(2).waitFor();
+    await uploader.locator('dialog [part="results"]').scrollIntoViewIfNeeded();
+    await settle(page);
+    await shot(page, `ticket-dialog-${lang}`);
+    await page.keyboard.press('Escape');
+    await settle(page);
+    await shot(page, `ticket-form-${lang}`);
+    await page.close();
+  }
 } finally {
   await browser.close();
   server.kill('SIGTERM');

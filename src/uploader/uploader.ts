@@ -145,7 +145,7 @@ export class SignetUploader extends LitElement {
   /** `inline` shows the dashboard in place; `modal` renders a button that opens it over the page. */
   @property({ reflect: true }) mode: 'inline' | 'modal' = 'inline';
 
-  /** Height of the inline dashboard, in pixels. */
+  /** Height of the drop zone, in pixels (in the dialog of `mode="modal"`, at most 45% of the viewport's height). */
   @property({ type: Number }) height: number = DEFAULTS.height;
 
   /**
@@ -772,7 +772,7 @@ export class SignetUploader extends LitElement {
     if (!target) return null;
     return {
       target,
-      height: this.height,
+      height: this.mode === 'modal' ? `min(${this.height}px, 45dvh)` : this.height,
       settings: this.runtimeSettings(),
       localFiles: this.#sources().includes('local'),
       remoteSources: this.#sources().filter((s): s is RemoteSource => s === 'url' || s === 'dropbox'),

@@ -43,7 +43,8 @@ export interface RuntimeSettings {
 export interface RuntimeOptions {
   root: ShadowRoot;
   target: HTMLElement;
-  height: number;
+  /** Pixels, or a CSS length (the dialog's drop zone leaves room for the options and the results). */
+  height: number | string;
   settings: RuntimeSettings;
   /** Whether the person may pick, drop and paste files from their device. */
   localFiles: boolean;
