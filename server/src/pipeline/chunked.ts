@@ -13,7 +13,7 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
-import { type UploadApiResponse, UploadError } from 'signet-upload/protocol';
+import { type ByteSpan, type ChunkStatus, type UploadApiResponse, UploadError } from 'signet-upload/protocol';
 import type { ServerContext } from '../context.js';
 import { authorizeUpload, type Signer, type UploadAuthorization } from './authorize.js';
 import { finalizeUpload, type UploadTarget } from './finalize.js';
@@ -35,30 +35,6 @@ export interface ChunkAccepted {
   done: false;
   /** Bytes received from the start without a gap. */
   bytes: number;
-}
-
-/** A byte range of a chunk session, inclusive like Content-Range. */
-export interface ChunkSpan {
-  start: number;
-  end: number;
-}
-
-/**
- * What `GET` on the upload URL with `X-Unique-Upload-Id` answers its owner: what the session holds, so a client that
- * lost its connection (or its page) sends only what is missing. `response` is the upload's answer once it finished.
- */
-export interface ChunkStatus {
-  upload_id: string;
-  done: boolean;
-  /** Bytes received from the start without a gap. */
-  bytes: number;
-  /** The file's size once a chunk declared it, else null. */
-  total: number | null;
-  /** Every range received, by offset; adjacent chunks are merged. */
-  received: ChunkSpan[];
-  /** Ranges whose bytes are arriving now (reserved by a chunk in flight). */
-  arriving: ChunkSpan[];
-  response?: UploadApiResponse;
 }
 
 type ChunkOutcome =
@@ -276,8 +252,8 @@ export async function chunkStatus(
 }
 
 /** Ranges by offset, touching ones joined. */
-function merged(chunks: readonly ReceivedChunk[]): ChunkSpan[] {
-  const spans: ChunkSpan[] = [];
+function merged(chunks: readonly ReceivedChunk[]): ByteSpan[] {
+  const spans: ByteSpan[] = [];
   for (const { start, end } of [...chunks].sort((a, b) => a.start - b.start)) {
     const last = spans[spans.length - 1];
     if (last && start <= last.end + 1) last.end = Math.max(last.end, end);
