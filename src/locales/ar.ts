@@ -46,6 +46,7 @@ export const ar: SignetLocale = {
     TAG_INVALID: 'يتكوّن الوسم من 1 إلى {tagLength} حرفًا دون «,» أو «|»، وبحد أقصى {tagCount} وسمًا.',
     CONTEXT_INVALID:
       'تُكتب البيانات الوصفية بالشكل key=value|key2=value2، والمفاتيح من أحرف لاتينية وأرقام و«_» و«-» و«.»، وبحد أقصى {contextLength} حرفًا.',
+    PARAM_INVALID: 'يتكوّن اسم إعداد الرفع المسبق من أحرف لاتينية وأرقام و«_» و«-» فقط.',
   },
   limits: {
     anyType: 'أي نوع من الملفات',

@@ -47,6 +47,7 @@ export const de: SignetLocale = {
     TAG_INVALID: 'Ein Tag hat 1 bis {tagLength} Zeichen ohne „,“ oder „|“; höchstens {tagCount} Tags.',
     CONTEXT_INVALID:
       'Metadaten haben die Form schlüssel=wert|schlüssel2=wert2; Schlüssel aus Buchstaben, Ziffern, „_“, „-“ und „.“; höchstens {contextLength} Zeichen.',
+    PARAM_INVALID: 'Der Name einer Upload-Vorgabe besteht nur aus Buchstaben, Ziffern, „_“ und „-“.',
   },
   limits: {
     anyType: 'Alle Dateitypen',

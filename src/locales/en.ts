@@ -53,6 +53,8 @@ export const en = {
     TAG_INVALID: 'A tag has 1 to {tagLength} characters without “,” or “|”; at most {tagCount} tags.',
     CONTEXT_INVALID:
       'Metadata looks like key=value|key2=value2; keys use letters, digits, “_”, “-” and “.”; at most {contextLength} characters.',
+    /** The options' only PARAM_INVALID: an upload preset's name. */
+    PARAM_INVALID: 'An upload preset name uses letters, digits, “_” and “-” only.',
   },
   /** What the drop zone says it accepts, joined with " · ". */
   limits: {

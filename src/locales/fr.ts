@@ -46,6 +46,7 @@ export const fr: SignetLocale = {
       'Une étiquette compte de 1 à {tagLength} caractères, sans « , » ni « | » ; {tagCount} étiquettes au plus.',
     CONTEXT_INVALID:
       'Les métadonnées s’écrivent clé=valeur|clé2=valeur2 ; les clés utilisent lettres, chiffres, « _ », « - » et « . » ; {contextLength} caractères au plus.',
+    PARAM_INVALID: 'Un nom de préréglage d’envoi ne contient que des lettres, des chiffres, « _ » et « - ».',
   },
   limits: {
     anyType: 'Tout type de fichier',

@@ -2,59 +2,36 @@ import { css } from 'lit';
 
 /**
  * The element's own look, eager (Uppy's Dashboard follows the same properties through uppy-theme.ts once it loads).
- * Every colour is a custom property a page can set on the element; the dark palette applies with `theme="dark"`, and
+ * Every colour is a custom property a page can set on the element; the dark values apply with `theme="dark"`, and
  * with `theme="auto"` when the system prefers dark. A page's own declarations win over both (outer styles beat
- * `:host`), so `signet-uploader { --signet-accent: … }` holds in every theme.
+ * `:host`), so `signet-uploader { --signet-accent: … }` holds in every theme (or give it a light-dark() pair too).
  */
 export const styles = css`
   :host {
     display: block;
-    --signet-accent: #1269cf;
-    --signet-on-accent: #ffffff;
-    --signet-background: #ffffff;
-    --signet-surface: #f4f5f7;
-    --signet-text: #1d1f23;
-    --signet-muted: #4f5563;
-    --signet-border: #c9ced8;
-    --signet-success: #1a6d31;
-    --signet-warning: #8a5200;
-    --signet-danger: #b71c1c;
+    /* Each colour is light-dark(light, dark): \`theme\` only sets the color-scheme they are resolved in. */
+    --signet-accent: light-dark(#1269cf, #7ab8ff);
+    --signet-on-accent: light-dark(#ffffff, #0b1a2b);
+    --signet-background: light-dark(#ffffff, #1e1f22);
+    --signet-surface: light-dark(#f4f5f7, #2a2c31);
+    --signet-text: light-dark(#1d1f23, #eceff4);
+    --signet-muted: light-dark(#4f5563, #b7bcc6);
+    --signet-border: light-dark(#c9ced8, #4a4e57);
+    --signet-success: light-dark(#1a6d31, #7ad592);
+    --signet-warning: light-dark(#8a5200, #f2b45a);
+    --signet-danger: light-dark(#b71c1c, #ff8f87);
+    --signet-backdrop: light-dark(rgb(15 17 21 / 55%), rgb(0 0 0 / 65%));
     --signet-radius: 6px;
     --signet-spacing: 12px;
-    --signet-backdrop: rgb(15 17 21 / 55%);
     color-scheme: light;
     color: var(--signet-text);
     font-family: var(--signet-font, inherit);
   }
   :host([theme='dark']) {
-    --signet-accent: #7ab8ff;
-    --signet-on-accent: #0b1a2b;
-    --signet-background: #1e1f22;
-    --signet-surface: #2a2c31;
-    --signet-text: #eceff4;
-    --signet-muted: #b7bcc6;
-    --signet-border: #4a4e57;
-    --signet-success: #7ad592;
-    --signet-warning: #f2b45a;
-    --signet-danger: #ff8f87;
-    --signet-backdrop: rgb(0 0 0 / 65%);
     color-scheme: dark;
   }
-  @media (prefers-color-scheme: dark) {
-    :host([theme='auto']) {
-      --signet-accent: #7ab8ff;
-      --signet-on-accent: #0b1a2b;
-      --signet-background: #1e1f22;
-      --signet-surface: #2a2c31;
-      --signet-text: #eceff4;
-      --signet-muted: #b7bcc6;
-      --signet-border: #4a4e57;
-      --signet-success: #7ad592;
-      --signet-warning: #f2b45a;
-      --signet-danger: #ff8f87;
-      --signet-backdrop: rgb(0 0 0 / 65%);
-      color-scheme: dark;
-    }
+  :host([theme='auto']) {
+    color-scheme: light dark;
   }
   :host([hidden]) {
     display: none;

@@ -1,5 +1,7 @@
 // Helpers for browser tests: build files, mount the element, drive its file input like a person would.
 import { afterEach, expect, inject } from 'vitest';
+import { CloudinaryBackend } from '../../src/backends/cloudinary.js';
+import { en } from '../../src/locales/en.js';
 import type { SignedParams, UploadParams } from '../../src/protocol/params.js';
 import type { SignetUploader } from '../../src/uploader/uploader.js';
 import '../../src/define.js';
@@ -129,6 +131,24 @@ export function results(el: SignetUploader): ResultItem[] {
     text: text(li),
     buttons: [...li.querySelectorAll('button')].map((b) => text(b)),
   }));
+}
+
+/**
+ * The element's own backend against the test server (or `uploadUrl`), but giving up on the network at the first
+ * failure: by default a dropped connection is tried again for minutes (backends/retry.ts), which is right for people
+ * and too long for a test that wants the "failed, with Retry" state.
+ */
+export function backendThatGivesUp(uploadUrl = server().url): CloudinaryBackend {
+  return new CloudinaryBackend({
+    cloudName: server().cloudName,
+    uploadUrl,
+    resourceType: 'auto',
+    chunkSize: 20 * 1024 * 1024,
+    source: 'signet',
+    sign: signWithServer,
+    messages: en.errors,
+    retry: { attempts: 0, baseMs: 1, maxMs: 1 },
+  });
 }
 
 /** A promise and the function that settles it: holds a signing (and so an upload) until the test lets it go. */

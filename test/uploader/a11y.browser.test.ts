@@ -7,6 +7,7 @@ import type { SignetUploader } from '../../src/uploader/uploader.js';
 import { expectNoViolations } from '../helpers/axe.js';
 import {
   addTree,
+  backendThatGivesUp,
   bytes,
   choose,
   gate,
@@ -74,7 +75,8 @@ describe('axe finds nothing', () => {
     await expectNoViolations(refused, 'refused');
 
     // Nothing listens on port 9: the browser's own network error, a failure a retry can cure.
-    const failed = await mount({ 'upload-url': 'http://127.0.0.1:9', 'cloud-name': server().cloudName });
+    const failed = await mount();
+    failed.backend = backendThatGivesUp('http://127.0.0.1:9');
     await uploadAll(failed, [file('offline.bin', 8)]);
     expect(results(failed)[0]?.buttons).toEqual([en.outcomes.retry]);
     await expectNoViolations(failed, 'failed');

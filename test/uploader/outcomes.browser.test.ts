@@ -5,6 +5,7 @@ import { commands, page } from 'vitest/browser';
 import { en } from '../../src/locales/en.js';
 import type { SignetUploader } from '../../src/uploader/uploader.js';
 import {
+  backendThatGivesUp,
   bytes,
   choose,
   inViewport,
@@ -112,6 +113,8 @@ describe('case 1: a public ID already taken is "already existed", not success', 
 describe('case 2: outcomes stay in view, in one live region, with Retry only where it can help', () => {
   test('uploaded, refused (with the reason and what to do) and failed (with Retry) stay visible in the viewport after 15 s', async () => {
     const el = await mountBelowContent({ multiple: '', 'show-advanced-options': '' });
+    // A dropped connection fails at once here, not after minutes of backoff (retry.ts).
+    el.backend = backendThatGivesUp();
     const html = new TextEncoder().encode('<html><body><script>alert(1)</script></body></html>');
     const send = XMLHttpRequest.prototype.send;
     let offline = true;
