@@ -41,6 +41,8 @@ export interface S3ServerInfo {
   bucket: string;
   /** A presigned ListMultipartUploads of the bucket (valid one hour), so a page can check nothing is left open. */
   listUploadsUrl: string;
+  /** The cutting proxy browsers reach the bucket through (presigned URLs name it), for tests of network cuts. */
+  bucketProxy: string;
 }
 
 declare module 'vitest' {
@@ -197,6 +199,9 @@ async function startS3Server(services: TestServices): Promise<{ info: S3ServerIn
   const bucket = await createTestBucket(client, 'signet-browser');
   const dataDir = await mkdtemp(join(tmpdir(), 'signet-browser-s3-'));
   const token = 'browser-test-token';
+  // Browsers reach the bucket through a cutting proxy (test/helpers/cutting-proxy.ts), idle unless a test arms it.
+  const { startCuttingProxy, stopCuttingProxy } = await import('../../test/helpers/cutting-proxy.js');
+  const bucketProxy = await startCuttingProxy(services.s3.endpoint);
   const server = await startServer({
     host: '127.0.0.1',
     port: 0,
@@ -204,7 +209,7 @@ async function startS3Server(services: TestServices): Promise<{ info: S3ServerIn
     env: {},
     config: {
       users: { [token]: { id: 'tester', role: 'admin' } },
-      storage: { kind: 's3', s3: { ...services.s3, bucket, forcePathStyle: true } },
+      storage: { kind: 's3', s3: { ...services.s3, bucket, forcePathStyle: true, publicEndpoint: bucketProxy } },
       catalog: { kind: 'postgres', url: services.pgUrl, schema: `browser_${Date.now().toString(36)}` },
       // Small enough that a 12 MiB file is three parts, large enough for S3's 5 MiB minimum.
       limits: { maxFileSize: 64 * 1024 * 1024 },
@@ -223,9 +228,11 @@ async function startS3Server(services: TestServices): Promise<{ info: S3ServerIn
       token,
       bucket,
       listUploadsUrl,
+      bucketProxy,
     },
     async close() {
       await server.close();
+      await stopCuttingProxy(bucketProxy);
       await removeTestBucket(client, bucket).catch(() => {});
       await rm(dataDir, { recursive: true, force: true });
     },

@@ -18,6 +18,7 @@ import AwsS3 from '@uppy/aws-s3';
 import type { Body, Meta, Uppy, UppyFile } from '@uppy/core';
 import { UploadError } from '../errors.js';
 import type { UploadApiResponse, UploadParams } from '../protocol/params.js';
+import { DEFAULT_RETRY, isTransient, type RetryPolicy, waitToRetry } from './retry.js';
 import { errorFromBody, nowSeconds, type Signer } from './signer.js';
 
 const MiB = 1024 * 1024;
@@ -47,6 +48,8 @@ export interface S3BackendOptions {
   credentials?: RequestCredentials;
   /** Messages for failures without a server answer. */
   messages?: { NETWORK: string };
+  /** How often and how long a failed S3 request is tried again (retry.ts); default DEFAULT_RETRY. */
+  retry?: RetryPolicy;
 }
 
 export interface S3Backend {
@@ -65,6 +68,7 @@ interface Session {
 }
 
 interface PartClient {
+  putObject?(params: { signal?: AbortSignal }): Promise<unknown>;
   uploadPart(params: PartParams): Promise<{ etag: string }>;
   completeMultipartUpload(params: {
     key: string;
@@ -93,6 +97,48 @@ export interface PartObserver {
 }
 
 const PATCHED = Symbol.for('signet.parallelParts');
+const RETRYING = Symbol.for('signet.retryRequests');
+
+/**
+ * Whether an S3 request's failure is worth trying again: no answer, a timeout, or the store's own trouble. Reads
+ * @uppy/aws-s3's errors (S3mini#signed: S3NetworkError for no answer, S3ServiceError with the status) and ours.
+ */
+function transientS3(error: unknown): boolean {
+  if (isTransient(error)) return true;
+  const failed = error as { name?: string; status?: number } | null;
+  if (failed?.name === 'S3NetworkError') return true;
+  const status = failed?.name === 'S3ServiceError' ? (failed.status ?? 0) : -1;
+  return status === 408 || status >= 500;
+}
+
+/**
+ * Gives an @uppy/aws-s3 S3 client's requests the widget's retry policy: @uppy/aws-s3 tries each request 3 times
+ * within about two seconds, too short for a phone changing cells or a café's network. A failed part, single PUT,
+ * listing or completion is tried again after a jittered backoff and once the browser is online, each time
+ * presigned afresh (the client signs every request). Parts are idempotent: the same number replaces the bytes.
+ */
+export function retryRequests(client: PartClient, policy: RetryPolicy = DEFAULT_RETRY): void {
+  const marked = client as PartClient & { [RETRYING]?: true };
+  if (marked[RETRYING]) return;
+  marked[RETRYING] = true;
+  const methods = ['putObject', 'uploadPart', 'listParts', 'completeMultipartUpload'] as const;
+  for (const name of methods) {
+    const original = (client as unknown as Record<string, unknown>)[name];
+    if (typeof original !== 'function') continue;
+    const send = original.bind(client) as (params: { signal?: AbortSignal }) => Promise<unknown>;
+    (client as unknown as Record<string, unknown>)[name] = async (params: { signal?: AbortSignal }) => {
+      for (let attempt = 0; ; ) {
+        try {
+          return await send(params);
+        } catch (error) {
+          if (params.signal?.aborted || !transientS3(error) || attempt >= policy.attempts) throw error;
+          attempt++;
+          await waitToRetry(attempt, policy, params.signal ?? new AbortController().signal);
+        }
+      }
+    };
+  }
+}
 const PLACEHOLDER = 'signet-pending-part-';
 
 /**
@@ -383,8 +429,10 @@ export function installS3Backend(uppy: Uppy<Meta, Body>, options: S3BackendOptio
     // `this` is the plugin's S3 client; see the module comment.
     signRequest: async function (this: unknown, request) {
       const client = this as Partial<PartClient> | undefined;
-      if (client && typeof client.uploadPart === 'function' && typeof client.completeMultipartUpload === 'function')
+      if (client && typeof client.uploadPart === 'function' && typeof client.completeMultipartUpload === 'function') {
+        retryRequests(client as PartClient, options.retry);
         parallelizeParts(client as PartClient, parallelParts, observer);
+      }
       const owner = byKey.get(request.key);
       if (!owner) throw new UploadError('SIGNATURE_INVALID', 'This file has no upload session; add it again.');
       return call<{ url: string; headers?: Record<string, string> }>('/api/s3/sign', {

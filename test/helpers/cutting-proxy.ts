@@ -23,10 +23,16 @@ interface Proxy {
   requests: string[];
 }
 
-const proxies = new Map<string, Proxy>();
+// One registry per process, whatever module graph loads this file (the global setup and the browser commands both
+// run in Vitest's main process but may load their own copies).
+const REGISTRY = Symbol.for('signet.cuttingProxies');
+const registry = globalThis as { [REGISTRY]?: Map<string, Proxy> };
+registry[REGISTRY] ??= new Map();
+const proxies: Map<string, Proxy> = registry[REGISTRY];
 const REQUEST_LINE = /^(GET|POST|PUT|OPTIONS|HEAD|DELETE) (\S+) HTTP\/1\.1\r\n/;
 
-async function start(target: string): Promise<string> {
+/** Starts a proxy in front of `target` (an http URL); answers the proxy's URL. For Node-side setup too. */
+export async function startCuttingProxy(target: string): Promise<string> {
   const { hostname, port } = new URL(target);
   const proxy: Proxy = { server: createServer(), sockets: new Set(), sent: 0, cuts: [], fired: [], requests: [] };
   proxy.server.on('connection', (client) => {
@@ -113,7 +119,7 @@ function noKeepAlive(data: Buffer): void {
 }
 
 /** Starts a proxy in front of `target`; answers its URL. */
-export const proxyStart: BrowserCommand<[target: string]> = (_context, target) => start(target);
+export const proxyStart: BrowserCommand<[target: string]> = (_context, target) => startCuttingProxy(target);
 
 /** Cuts the connection carrying client byte `sent + offset` for each offset given (relative to now). */
 export const proxyCutAfter: BrowserCommand<[url: string, offsets: number[]]> = (_context, url, offsets) => {
@@ -132,12 +138,14 @@ export const proxyStats: BrowserCommand<[url: string]> = (_context, url) => {
   return { sent, fired, requests, pending: cuts.length };
 };
 
-export const proxyStop: BrowserCommand<[url: string]> = async (_context, url) => {
+export const proxyStop: BrowserCommand<[url: string]> = (_context, url) => stopCuttingProxy(url);
+
+export async function stopCuttingProxy(url: string): Promise<void> {
   const proxy = get(url);
   proxies.delete(url);
   for (const socket of proxy.sockets) socket.destroy();
   await new Promise<void>((resolve) => proxy.server.close(() => resolve()));
-};
+}
 
 /** Takes the network down once `offset` more client bytes have passed. */
 export const proxyDownAfter: BrowserCommand<[url: string, offset: number]> = (_context, url, offset) => {
