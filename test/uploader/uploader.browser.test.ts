@@ -98,14 +98,15 @@ describe('<signet-uploader> uploading to the reference server', () => {
     expect(await commands.tempFileCount(server().dataDir)).toBe(0);
   });
 
-  test('a signature another client already used (409 SIGNATURE_REPLAYED) is renewed at an earlier second', async () => {
-    const el = await mount();
+  test('a signature another client already spent is asked for once more, and the file uploads', async () => {
+    // Parameters of its own: other tests in the same second must not have been issued the same signature.
+    const el = await mount({ tags: `spent-${Math.random().toString(36).slice(2, 10)}` });
     const timestamps: number[] = [];
     el.signUpload = async (params) => {
       timestamps.push(Number(params.timestamp));
       const signed = await signWithServer(params);
       if (timestamps.length === 1) {
-        // Another client spends this very signature first, as two tabs with the same parameters would.
+        // Another client spends this very signature first (the signing endpoint issued it once so far).
         const form = new FormData();
         for (const [name, value] of Object.entries(params)) form.append(name, String(value));
         form.append('api_key', signed.api_key);
@@ -121,7 +122,36 @@ describe('<signet-uploader> uploading to the reference server', () => {
     await pressUpload(el);
     expect((await success).response.bytes).toBe(3000);
     expect(timestamps).toHaveLength(2);
-    expect(timestamps[1]).toBeLessThan(timestamps[0] as number);
+  });
+
+  test('two clients signing identical parameters in the same second both upload, each with one signature', async () => {
+    // Both widgets pick the same second: no timestamp stepping, the same signature issued twice, used twice.
+    const realNow = Date.now;
+    const fixed = realNow();
+    Date.now = () => fixed;
+    try {
+      const [first, second] = [await mount(), await mount()];
+      const asked: UploadParams[] = [];
+      const signatures: string[] = [];
+      for (const el of [first, second])
+        el.signUpload = async (params) => {
+          asked.push(params);
+          const signed = await signWithServer(params);
+          signatures.push(signed.signature);
+          return signed;
+        };
+      choose(first, [new File([bytes(1500, 21)], 'a.bin')]);
+      choose(second, [new File([bytes(1600, 22)], 'b.bin')]);
+      const done = [next(first, 'signet-upload-success'), next(second, 'signet-upload-success')];
+      await Promise.all([pressUpload(first), pressUpload(second)]);
+      const [a, b] = await Promise.all(done);
+      expect([a.response.bytes, b.response.bytes]).toEqual([1500, 1600]);
+      expect(asked).toHaveLength(2);
+      expect(asked[0]).toEqual(asked[1]);
+      expect(signatures[0]).toBe(signatures[1]);
+    } finally {
+      Date.now = realNow;
+    }
   });
 
   test('asks once for a fresh signature when the first one has expired', async () => {
