@@ -1,4 +1,13 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig, type UserConfig } from 'vite';
+
+/**
+ * Uppy packages replaced by ours in every build and in the browser tests: @uppy/thumbnail-generator (which the
+ * Dashboard imports) by src/uploader/thumbnails.ts, the same plugin without exifr (see that file).
+ */
+export const uppyAliases = {
+  '@uppy/thumbnail-generator': fileURLToPath(new URL('./src/uploader/thumbnails.ts', import.meta.url)),
+};
 
 // The widget's builds (scripts/build.mjs runs them in turn, by mode; the server builds from server/vite.config.ts):
 //   lib         dist/index.js, dist/define.js, dist/protocol.js: ESM for bundlers. Only lit stays external (apps
@@ -13,6 +22,7 @@ const libExternal = (id: string) => !id.includes('?') && /^(lit|@lit\/|@lit-labs
 export default defineConfig(({ mode }): UserConfig => {
   if (mode === 'embed-iife') {
     return {
+      resolve: { alias: uppyAliases },
       build: {
         target: 'es2022',
         outDir: 'dist',
@@ -29,6 +39,7 @@ export default defineConfig(({ mode }): UserConfig => {
   }
   if (mode === 'embed-esm') {
     return {
+      resolve: { alias: uppyAliases },
       // Relative base: the preload helper and lazy chunks resolve against the script's own URL (import.meta.url),
       // so the embed works from any path or CDN prefix, not only from the site's root.
       base: './',
@@ -41,13 +52,21 @@ export default defineConfig(({ mode }): UserConfig => {
         rollupOptions: {
           input: { 'signet-uploader': 'src/embed.ts' },
           preserveEntrySignatures: 'exports-only',
-          output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js' },
+          output: {
+            format: 'es',
+            entryFileNames: '[name].js',
+            chunkFileNames: '[name]-[hash].js',
+            // Everything the page runs before the person acts in one file: Rolldown otherwise splits off each
+            // module a lazy chunk shares (errors, rules, strings…), and separate files compress worse (2 KiB here).
+            codeSplitting: { groups: [{ name: 'signet-uploader', tags: ['$initial'] }] },
+          },
         },
       },
     };
   }
   return {
     base: './',
+    resolve: { alias: uppyAliases },
     build: {
       target: 'es2022',
       outDir: 'dist',

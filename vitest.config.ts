@@ -4,6 +4,7 @@ import { chromiumArgs, chromiumPath } from './scripts/chromium.mjs';
 import { workspaceAliases } from './server/workspace-aliases.js';
 import { makePdf, tempFileCount } from './test/helpers/commands.js';
 import { cuttingProxyCommands } from './test/helpers/cutting-proxy.js';
+import { uppyAliases } from './vite.config.js';
 
 // Four projects, one per kind of test: the reference server's own (server/vitest.config.ts), Node (the widget's pure
 // modules), browser (the element in real Chromium against a real server), e2e (playwright driving the built demo).
@@ -22,7 +23,7 @@ export default defineConfig({
         },
       },
       {
-        resolve: { alias: workspaceAliases },
+        resolve: { alias: { ...workspaceAliases, ...uppyAliases } },
         // A cold run (CI) must not re-optimize mid-run ("Vite unexpectedly reloaded a test").
         optimizeDeps: {
           include: [

@@ -84,9 +84,9 @@ noteLoad();
 console.log('bench: element ready…');
 const readyCases = {
   'ours (module embed)': () =>
-    readyMs(browser, `${pages.url}/ours-inline.html`, '[part~="dropzone"], .uppy-Dashboard-inner'),
+    readyMs(browser, `${pages.url}/ours-inline.html`, '[part~="drop-zone"], .uppy-Dashboard-inner'),
   'ours (single-file IIFE)': () =>
-    readyMs(browser, `${pages.url}/ours-iife.html`, '[part~="dropzone"], .uppy-Dashboard-inner'),
+    readyMs(browser, `${pages.url}/ours-iife.html`, '[part~="drop-zone"], .uppy-Dashboard-inner'),
   'bare Uppy Dashboard page': () => readyMs(browser, `${pages.url}/bare-uppy.html`, '.uppy-Dashboard-inner'),
 };
 const readySamples = await rotate(readyCases, Math.max(rounds, 5));
@@ -169,7 +169,6 @@ await rm(work, { recursive: true, force: true });
 const uc = sizes.references['Uploadcare File Uploader 1.33.2'];
 const fp = sizes.references['FilePond 4.32.12'];
 const up = sizes.references['uppy.min.js (all plugins)'];
-const last = queueCounts.at(-1);
 const rows = [
   row(
     'JS+CSS a page loads before any input (gz), inline / closed modal',

@@ -1,9 +1,10 @@
-/** Registers <signet-uploader>. The only module with that side effect; `signet-upload` itself defines nothing. */
-import { SignetAdvancedOptions } from './options/advanced-options.js';
+/**
+ * Registers <signet-uploader>. The only module with that side effect; `signet-upload` itself defines nothing.
+ * `<signet-advanced-options>` is registered by the uploader when it first shows the panel (it loads with it).
+ */
+import type { SignetAdvancedOptions } from './options/advanced-options.js';
 import { SignetUploader } from './uploader/uploader.js';
 
-if (!customElements.get('signet-advanced-options'))
-  customElements.define('signet-advanced-options', SignetAdvancedOptions);
 if (!customElements.get('signet-uploader')) customElements.define('signet-uploader', SignetUploader);
 
 declare global {
@@ -13,4 +14,4 @@ declare global {
   }
 }
 
-export { SignetAdvancedOptions, SignetUploader };
+export { SignetUploader };

@@ -66,6 +66,7 @@ test('the manifest documents the element, its attributes, events and parts', asy
     'close-button',
     'confirm',
     'dashboard',
+    'drop-zone',
     'options',
     'results',
     'summary',

@@ -4,7 +4,7 @@
  * string the page was asked to sign, the most common integration mistakes read at a glance: a parameter left out
  * (`source=uw`, tags), another timestamp, or another secret when both agree. Neither string holds the secret.
  */
-import { fill } from '../locales/en.js';
+import { fill } from '../locales/fill.js';
 import { stringToSign, type UploadParams } from '../protocol/params.js';
 import type { FrameWords } from './words.js';
 

@@ -1,15 +1,13 @@
 /**
- * `window.cloudinary` for pages written for Cloudinary's Upload Widget: the same initialization functions as its
- * all.js, so such a page only swaps the script URL (and sets `uploadUrl` when self-hosting). Installed by the
- * script-tag builds only (src/embed.ts); `signet-upload` and `signet-upload/define` never load it. An existing
- * `cloudinary` object (Cloudinary's core JS SDK defines one) is extended, never replaced.
+ * The drop-in for Cloudinary's Upload Widget: the same initialization functions as its all.js, so a page written
+ * for it only swaps the script URL (and sets `uploadUrl` when self-hosting). The script-tag builds install them as
+ * `window.cloudinary` through stub.ts, which loads this module on the first call; `signet-upload` and
+ * `signet-upload/define` never load it.
  */
 import type { WidgetCallback } from './events.js';
 import { CloudinaryUploadWidget, type GlobalDefaults } from './instance.js';
 import { resolveElement } from './page.js';
-
-/** Cloudinary's source names (its `cloudinary.WIDGET_SOURCES`), for pages that read them. */
-const WIDGET_SOURCES = { LOCAL: 'local', URL: 'url', CAMERA: 'camera', DROPBOX: 'dropbox' } as const;
+import { WIDGET_SOURCES } from './stub.js';
 
 export interface CloudinaryGlobal {
   createUploadWidget(options: Record<string, unknown>, callback?: WidgetCallback): CloudinaryUploadWidget;
@@ -44,15 +42,6 @@ export function cloudinaryGlobal(): CloudinaryGlobal {
     WIDGET_SOURCES,
   };
   return api;
-}
-
-/** Adds the widget API to `target.cloudinary`, creating it if absent. */
-export function installCloudinaryGlobal(target: { cloudinary?: object } = globalThis as { cloudinary?: object }) {
-  const existing = target.cloudinary;
-  const api = cloudinaryGlobal();
-  if (existing && typeof existing === 'object') Object.assign(existing, api);
-  else target.cloudinary = api;
-  return target.cloudinary as CloudinaryGlobal;
 }
 
 declare global {

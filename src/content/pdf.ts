@@ -7,6 +7,9 @@
  * The module returns statuses only; the words the user sees live in the locales, keyed by the error code.
  */
 import { UploadError } from '../errors.js';
+import { ascii, HEADER_WINDOW, indexOf, isPdfHeader } from './pdf-header.js';
+
+export { isPdfHeader };
 
 /** Random access to the bytes of a file: a Blob in the browser, a FileHandle on the server. */
 export interface ByteSource {
@@ -39,12 +42,6 @@ export const PDF_LIMITS = {
 
 /** The first read of any structure; grown ×4 up to `maxDictionaryBytes` when the structure does not fit. */
 const CHUNK = 4096;
-const HEADER_WINDOW = 1024;
-
-/** True when `%PDF-` occurs within the first 1024 bytes (where readers accept the header). */
-export function isPdfHeader(head: Uint8Array): boolean {
-  return indexOf(head.subarray(0, HEADER_WINDOW), PDF_MAGIC) >= 0;
-}
 
 /** A ByteSource over a Blob or File; each read slices only the requested range. */
 export function blobSource(blob: Blob): ByteSource {
@@ -89,19 +86,7 @@ class Unreadable extends Error {}
 class NeedMore extends Error {}
 const NEED_MORE = new NeedMore('parse ran past the read window');
 
-const ascii = (text: string) => Uint8Array.from(text, (c) => c.charCodeAt(0));
-const PDF_MAGIC = ascii('%PDF-');
 const STARTXREF = ascii('startxref');
-
-function indexOf(haystack: Uint8Array, needle: Uint8Array, fromEnd = false): number {
-  const last = haystack.length - needle.length;
-  for (let i = fromEnd ? last : 0; fromEnd ? i >= 0 : i <= last; i += fromEnd ? -1 : 1) {
-    let j = 0;
-    while (j < needle.length && haystack[i + j] === needle[j]) j++;
-    if (j === needle.length) return i;
-  }
-  return -1;
-}
 
 /** What a trailer or xref-stream dictionary says about the chain. */
 interface SectionDictionary {

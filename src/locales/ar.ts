@@ -10,6 +10,7 @@ export const ar: SignetLocale = {
   direction: 'rtl',
   openButton: 'رفع الملفات',
   dashboardNote: '',
+  dropZone: { hint: 'أفلت الملفات هنا أو', browse: 'تصفح الملفات' },
   dialog: {
     title: 'رفع الملفات',
     close: 'إغلاق',

@@ -6,6 +6,7 @@ export const de: SignetLocale = {
   direction: 'ltr',
   openButton: 'Dateien hochladen',
   dashboardNote: '',
+  dropZone: { hint: 'Dateien hier ablegen oder', browse: 'Dateien auswählen' },
   dialog: {
     title: 'Dateien hochladen',
     close: 'Schließen',

@@ -5,69 +5,10 @@
  * Pure data: the reference server imports it too (through `signet-upload/protocol`).
  */
 import type { UploadErrorCode } from '../errors.js';
+import { enPage } from './en-page.js';
 
 export const en = {
-  /** The BCP 47 tag these strings are in; the element's `locale` (when it names a region too) replaces it. */
-  language: 'en',
-  /** How the language is written; used when the page declares no `dir` around the element. */
-  direction: 'ltr',
-  openButton: 'Upload files',
-  dashboardNote: '',
-  /** `mode="modal"`: the native dialog around the uploader. */
-  dialog: {
-    title: 'Upload files',
-    close: 'Close',
-    busyTitle: 'Files are still uploading',
-    busyText: 'If you close this window they keep uploading, and their results show under the button.',
-    keepUploading: 'Close and keep uploading',
-    stopUploads: 'Stop the uploads and close',
-    stay: 'Go back',
-  },
-  /** The element as a form control (`name`): why a form cannot be sent yet. */
-  form: {
-    required: 'Upload at least one file.',
-    uploading: 'Files are still uploading. Wait until they finish, then send the form again.',
-    pending: 'Some chosen files are not uploaded yet. Upload or remove them, then send the form again.',
-  },
-  options: {
-    legend: 'Advanced options',
-    /** The button that folds the panel away (its state is `aria-expanded`). */
-    toggle: 'Advanced options',
-    publicId: 'Public ID',
-    tags: 'Tags',
-    tagsPlaceholder: 'Type a tag and press Enter',
-    removeTag: 'Remove tag {tag}',
-    folder: 'Folder',
-    uploadPreset: 'Upload preset',
-    noPreset: 'Default',
-    noneSet: 'No options set',
-    lockedReason: 'These options apply to the files already chosen. Upload or clear them to change the options.',
-    lockedError: 'Options cannot change while files wait in the queue; upload or clear them first.',
-  },
-  /** What a value typed in the options may be (the rules of protocol/rules.ts, by code). */
-  rules: {
-    PUBLIC_ID_INVALID:
-      'A public ID may use letters, digits, “_”, “-” and “.”, in parts separated by single “/”, up to {publicIdLength} characters.',
-    FOLDER_INVALID:
-      'A folder may use only letters, digits, “-” and “_”, in parts separated by single “/”, up to {folderLength} characters.',
-    TAG_INVALID: 'A tag has 1 to {tagLength} characters without “,” or “|”; at most {tagCount} tags.',
-    CONTEXT_INVALID:
-      'Metadata looks like key=value|key2=value2; keys use letters, digits, “_”, “-” and “.”; at most {contextLength} characters.',
-    /** The options' only PARAM_INVALID: an upload preset's name. */
-    PARAM_INVALID: 'An upload preset name uses letters, digits, “_” and “-” only.',
-  },
-  /** What the drop zone says it accepts, joined with " · ". */
-  limits: {
-    anyType: 'Any type of file',
-    types: 'Accepted: {types}',
-    image: 'images',
-    video: 'videos',
-    audio: 'audio',
-    text: 'text files',
-    size: 'Up to {size} each',
-    oneFile: 'One file',
-    files: 'Up to {count} files',
-  },
+  ...enPage,
   batchCancelled: {
     INVALID_PUBLIC_ID: 'The public ID is not valid, so no files were added.',
     INVALID_FOLDER_NAME: 'A folder name is not valid, so no files were added.',
@@ -75,34 +16,6 @@ export const en = {
     INVALID_CONTEXT: 'The context (key=value metadata) is not valid, so no files were added.',
     INVALID_UPLOAD_PRESET: 'The upload preset is not valid, so no files were added.',
     MAX_EXCEEDED: 'Too many files.',
-  },
-  /** The list under the drop zone: one line per file, as it ended. */
-  outcomes: {
-    heading: 'Results',
-    uploaded: 'Uploaded',
-    existing: 'Already existed',
-    existingDetail:
-      'A file with this public ID was already stored and was kept; this one was not saved. Choose another public ID to keep both.',
-    refused: 'Not accepted',
-    notAdded: 'Not added',
-    failed: 'Failed',
-    retry: 'Retry',
-    retryLabel: 'Retry {name}',
-    /** Takes an uploaded file out of the form's value (the element is a form field: it has a `name`). */
-    remove: 'Remove',
-    removeLabel: 'Remove {name}',
-    code: 'code {code}',
-    clear: 'Clear results',
-    /** The polite announcement while a run uploads (once per run), then the summary below. */
-    uploadingOne: 'Uploading 1 file…',
-    uploadingMany: 'Uploading {count} files…',
-    /** The polite announcement and visible summary: parts joined with ", ". */
-    summaryUploaded: '{count} uploaded',
-    summaryExisting: '{count} already existed',
-    summaryRefused: '{count} not accepted',
-    summaryNotAdded: '{count} not added',
-    summaryFailed: '{count} failed (can be retried)',
-    summaryHeld: '{count} held back',
   },
   /** Files of a dropped tree whose sub-folder has a name the server refuses; the rest of the tree uploads. */
   folders: {
@@ -212,33 +125,3 @@ export type SignetLocale = Widen<typeof en>;
 export type SignetStrings = {
   [K in keyof SignetLocale]?: SignetLocale[K] extends string ? string : Partial<SignetLocale[K]>;
 };
-
-/** The locale with overrides applied, group by group. */
-export function withStrings(base: SignetLocale, overrides: SignetStrings): SignetLocale {
-  const merged: Record<string, unknown> = { ...base };
-  for (const [key, value] of Object.entries(overrides)) {
-    const current = merged[key];
-    merged[key] = typeof value === 'object' && typeof current === 'object' ? { ...current, ...value } : value;
-  }
-  return merged as SignetLocale;
-}
-
-/** Fills `{name}` placeholders; numbers are written as `locale` writes them (`3` is `٣` in `ar`). */
-export function fill(text: string, values: Readonly<Record<string, string | number>>, locale = 'en'): string {
-  return text.replace(/\{(\w+)\}/g, (whole, name: string) => {
-    if (!(name in values)) return whole;
-    const value = values[name];
-    return typeof value === 'number' ? formatNumber(value, locale) : String(value);
-  });
-}
-
-const numberFormats = new Map<string, Intl.NumberFormat>();
-
-export function formatNumber(value: number, locale = 'en'): string {
-  let format = numberFormats.get(locale);
-  if (!format) {
-    format = new Intl.NumberFormat(locale);
-    numberFormats.set(locale, format);
-  }
-  return format.format(value);
-}

@@ -6,6 +6,7 @@ export const fr: SignetLocale = {
   direction: 'ltr',
   openButton: 'Téléverser des fichiers',
   dashboardNote: '',
+  dropZone: { hint: 'Déposez les fichiers ici ou', browse: 'parcourez vos fichiers' },
   dialog: {
     title: 'Téléverser des fichiers',
     close: 'Fermer',

@@ -1,9 +1,10 @@
 /**
- * The languages the element speaks. English is built in; every other language is two lazy chunks: our strings
+ * The languages the element speaks. English is built in for what the page shows first (en-page.ts); the rest of
+ * English is a lazy chunk, and every other language two: our strings
  * (de.ts, fr.ts, ar.ts), loaded when an element asks for the language, and Uppy's published pack for it
  * (`@uppy/locales`), loaded with Uppy. A new language is a file beside en.ts and one line here.
  */
-import { en, type SignetLocale } from './en.js';
+import type { SignetLocale } from './en.js';
 
 /** Uppy's locale shape (its `Locale` type, without importing Uppy into the eager part). */
 export interface UppyLocale {
@@ -18,7 +19,8 @@ interface Language {
 }
 
 const LANGUAGES: Readonly<Record<string, Language>> = {
-  en: { strings: async () => en },
+  // What the page shows first is in en-page.ts, built in; the rest loads with Uppy.
+  en: { strings: async () => (await import('./en.js')).en },
   de: {
     strings: async () => (await import('./de.js')).de,
     uppy: async () => (await import('@uppy/locales/lib/de_DE.js')).default,

@@ -1,6 +1,7 @@
 import { html, LitElement, nothing, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import { en, fill, type SignetLocale } from '../locales/en.js';
+import { en, type SignetLocale } from '../locales/en.js';
+import { fill } from '../locales/fill.js';
 import { checkFolder, checkPublicId, checkTags, LIMITS, type RuleResult } from '../protocol/rules.js';
 import { styles } from './advanced-options.styles.js';
 import { EMPTY_OPTIONS, type UploadOptions } from './options.js';
@@ -258,4 +259,10 @@ export class SignetOptionsToggleEvent extends Event {
     super(SignetOptionsToggleEvent.eventName, { bubbles: true, composed: false });
     this.collapsed = collapsed;
   }
+}
+
+/** Registers `<signet-advanced-options>`: the uploader loads this module and calls it when it first shows the panel. */
+export function defineAdvancedOptions(): void {
+  if (!customElements.get('signet-advanced-options'))
+    customElements.define('signet-advanced-options', SignetAdvancedOptions);
 }

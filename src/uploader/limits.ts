@@ -2,7 +2,8 @@
  * The limits a person meets, in words: what the drop zone says it accepts (types, size, count), and why a file was
  * not added. Pure; the words come from the locale.
  */
-import { fill, type SignetLocale } from '../locales/en.js';
+import type { SignetLocale } from '../locales/en.js';
+import { fill } from '../locales/fill.js';
 
 export interface Limits {
   /** `<input accept>` entries: MIME types, `type/*` wildcards, `.ext`; null for any. */

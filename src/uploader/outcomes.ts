@@ -12,7 +12,7 @@ import { SignetQueueCompleteEvent } from '../events/queue-complete.js';
 import { SignetUploadErrorEvent } from '../events/upload-error.js';
 import { SignetUploadExistingEvent } from '../events/upload-existing.js';
 import { SignetUploadSuccessEvent } from '../events/upload-success.js';
-import { fill } from '../locales/en.js';
+import { fill } from '../locales/fill.js';
 import type { BatchCancelReason } from '../options/options.js';
 import { checkTree, fixRelativePath } from '../options/tree.js';
 import type { UploadApiResponse, UploadParams } from '../protocol/params.js';

@@ -2,7 +2,8 @@
  * Why Uppy's restrictions kept a file out of the queue, in the locale's words. Loaded with Uppy.
  */
 import { UploadError } from '../errors.js';
-import { fill, type SignetLocale } from '../locales/en.js';
+import type { SignetLocale } from '../locales/en.js';
+import { fill } from '../locales/fill.js';
 import { describeTypes, formatBytes, type Limits } from './limits.js';
 
 /** Whether a file passes an `accept` list, the way `<input accept>` and Uppy read it (type, wildcard or extension). */

@@ -4,7 +4,8 @@
 import { css, html, nothing, type TemplateResult } from 'lit';
 import { isRetryable, type UploadError } from '../errors.js';
 import type { FileSummary, UploadOutcome } from '../events/file-summary.js';
-import { fill, type SignetLocale } from '../locales/en.js';
+import type { SignetLocale } from '../locales/en.js';
+import { fill } from '../locales/fill.js';
 import type { Result, ResultActions, ResultsView } from './results.js';
 
 export type { Result } from './results.js';

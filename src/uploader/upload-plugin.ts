@@ -12,6 +12,9 @@ import { UploadError } from '../errors.js';
 import type { UploadApiResponse, UploadParams } from '../protocol/params.js';
 import { uploadViaCompanion } from './remote-upload.js';
 
+/** Browser-side checks reading at once (each reads the head of one file). */
+const PRECHECKS_AT_ONCE = 4;
+
 export interface SignetUploadPluginOptions {
   id?: string;
   getBackend(): UploadBackend;
@@ -49,7 +52,9 @@ export class SignetUploadPlugin<M extends Meta, B extends Body> extends BasePlug
 
   #onFileAdded = (file: UppyFile<M, B>) => {
     if (file.isRemote || !(file.data instanceof Blob)) return;
-    const check = precheckFile(file.data).then(
+    const data = file.data;
+    // A removed file's turn comes to nothing.
+    const check = this.#inTurn(() => (this.uppy.getFile(file.id) ? precheckFile(data) : undefined)).then(
       (error) => (error ? this.opts.localize(error) : undefined),
       () => undefined, // an unreadable local file is the server's to judge
     );
@@ -61,6 +66,22 @@ export class SignetUploadPlugin<M extends Meta, B extends Body> extends BasePlug
       this.opts.onRefused(current as UppyFile<Meta, Body>, error);
     });
   };
+
+  /** Prechecks running; a pick of 10,000 files must not open 10,000 reads at once. */
+  #running = 0;
+  #waiting: (() => void)[] = [];
+
+  async #inTurn<T>(task: () => Promise<T> | T): Promise<T> {
+    if (this.#running < PRECHECKS_AT_ONCE) this.#running++;
+    else await new Promise<void>((resolve) => this.#waiting.push(resolve)); // the finished task's slot is ours
+    try {
+      return await task();
+    } finally {
+      const next = this.#waiting.shift();
+      if (next) next();
+      else this.#running--;
+    }
+  }
 
   #onFileRemoved = (file: UppyFile<M, B>) => {
     this.#prechecks.delete(file.id);
@@ -74,7 +95,14 @@ export class SignetUploadPlugin<M extends Meta, B extends Body> extends BasePlug
       file,
       params: this.opts.getParams(file as UppyFile<Meta, Body>, i + 1, files.length),
     }));
-    for (const { file, params } of queue) this.uppy.setFileMeta(file.id, { signetParams: params } as unknown as M);
+    // One state update for the whole run (setFileMeta per file copies the file map each time: quadratic at 10,000).
+    const state = this.uppy.getState().files;
+    const next = { ...state };
+    for (const { file, params } of queue) {
+      const current = state[file.id];
+      if (current) next[file.id] = { ...current, meta: { ...current.meta, signetParams: params } };
+    }
+    this.uppy.setState({ files: next });
     const worker = async () => {
       for (let next = queue.shift(); next; next = queue.shift()) await this.#uploadOne(next.file, next.params);
     };

@@ -64,6 +64,37 @@ export const styles = css`
   [part='dashboard'] {
     min-height: var(--signet-min-height, 0);
   }
+  /* drop-zone.ts: what shows until Uppy's Dashboard has loaded, laid out like its empty state. */
+  [part='drop-zone'] {
+    box-sizing: border-box;
+    display: flex;
+    flex-direction: column;
+    align-items: center;
+    justify-content: center;
+    gap: var(--signet-spacing);
+    padding: var(--signet-spacing);
+    text-align: center;
+    background: var(--signet-surface);
+    border: 1px dashed var(--signet-border);
+    border-radius: var(--signet-radius);
+    font-size: 17px;
+  }
+  [part='drop-zone'] p {
+    margin: 0;
+  }
+  [part='drop-zone'] button {
+    padding: 0;
+    border: 0;
+    background: none;
+    font: inherit;
+    color: var(--signet-accent);
+    cursor: pointer;
+  }
+  [part='drop-zone'] .note {
+    font-size: 14px;
+    color: var(--signet-muted);
+    max-width: 40em;
+  }
   /* The drop zone's own line: what it accepts. Uppy's default is small and pale; this is what a person must read. */
   [part='dashboard'] .uppy-Dashboard-note {
     font-size: 14px;

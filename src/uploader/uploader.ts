@@ -1,12 +1,14 @@
 import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property } from 'lit/decorators.js';
 import type { UploadBackend } from '../backends/backend.js';
-import { CloudinaryBackend } from '../backends/cloudinary.js';
-import { checkSigned, type Signer, signatureUrlSigner } from '../backends/signer.js';
+import type { CloudinaryBackendOptions } from '../backends/cloudinary.js';
+import type { Signer } from '../backends/signer.js';
 import { UploadError } from '../errors.js';
 import { SignetOptionsChangeEvent } from '../events/options-change.js';
-import { en, fill, type SignetLocale, type SignetStrings, withStrings } from '../locales/en.js';
-import { loadStrings } from '../locales/index.js';
+import type { SignetLocale, SignetStrings } from '../locales/en.js';
+import { enPage } from '../locales/en-page.js';
+import { fill, withStrings } from '../locales/fill.js';
+import { languageOf, loadStrings } from '../locales/index.js';
 import type { PresetChoice, SignetOptionsInputEvent, SignetOptionsToggleEvent } from '../options/advanced-options.js';
 import { folderFor } from '../options/folders.js';
 import {
@@ -18,6 +20,7 @@ import {
 } from '../options/options.js';
 import type { SignedParams, UploadParams } from '../protocol/params.js';
 import { LIMITS, parseContext } from '../protocol/rules.js';
+import { renderDropZone, setDropZoneHeight } from './drop-zone.js';
 import { type Attachment, FormValue, type ValueFormat } from './form-value.js';
 import { describeLimits, tightest } from './limits.js';
 import type { RemoteSource } from './remote-sources.js';
@@ -72,6 +75,7 @@ const DEFAULTS = {
  * @csspart close-button - The button that closes the dialog.
  * @csspart confirm - The question asked when the dialog is closed while files upload.
  * @csspart dashboard - The element Uppy's Dashboard renders into.
+ * @csspart drop-zone - The light drop zone shown until the Dashboard has loaded (on the first pointer over, focus in or drag onto the element).
  * @csspart options - The advanced options panel (`show-advanced-options`).
  * @csspart results - Under the drop zone: a summary line, then one item per file that ended.
  * @csspart summary - The results' summary line; the element's one polite live region.
@@ -293,10 +297,14 @@ export class SignetUploader extends LitElement {
   #optionsCollapsed: boolean | null = null;
   #wasLocked = false;
   #shownResults = 0;
-  /** The strings of the locale in force (English until another language has loaded). */
-  #base: SignetLocale = en;
+  /**
+   * The strings of the locale in force. Until a language has loaded, English for what the page shows before Uppy
+   * (en-page.ts): only Uppy's side reads the rest, and it starts after `localeReady`, which loads it.
+   */
+  #base: SignetLocale = enPage as unknown as SignetLocale;
   #localeTag = '';
-  #localeReady: Promise<unknown> = Promise.resolve();
+  /** English loads when Uppy asks for it (a function until then); other languages load at once. */
+  #localeReady: Promise<unknown> | (() => Promise<unknown>) = Promise.resolve();
   #merged: { base: SignetLocale; overrides: SignetStrings; strings: SignetLocale } | undefined;
   /** A disabled `<fieldset>` around the element (formDisabledCallback). */
   #formDisabled = false;
@@ -305,6 +313,8 @@ export class SignetUploader extends LitElement {
   #formKey: string | undefined;
   #validityKey: string | undefined;
   #dialogOpen = false;
+  /** The options panel's element is defined (its module loaded on first use). */
+  #panelDefined: Promise<void> | undefined;
   /** Where focus was when the dialog opened: it goes back there on close. */
   #opener: HTMLElement | null = null;
 
@@ -313,13 +323,14 @@ export class SignetUploader extends LitElement {
     return this.#uppy.queued > 0;
   }
 
-  /** Uppy's instance, once loaded (it loads right after the element first renders). */
+  /** Uppy's instance, once loaded (on the first pointer over, focus in or drag onto the element, `open()` or `ready`). */
   get uppy(): UppyRuntime['uppy'] | undefined {
     return this.#uppy.runtime?.uppy;
   }
 
   /** Resolves when Uppy and its Dashboard are ready. */
   get ready(): Promise<UppyRuntime> {
+    this.#uppy.want();
     return this.#uppy.ready;
   }
 
@@ -366,6 +377,7 @@ export class SignetUploader extends LitElement {
   /** Opens the dialog (`mode="modal"`); focus moves into it and returns where it was when it closes. */
   async open(): Promise<void> {
     if (this.mode !== 'modal' || this.#isDisabled) return;
+    this.#uppy.want();
     await this.updateComplete;
     const dialog = this.#dialog('dialog');
     if (!dialog || dialog.open) return;
@@ -408,7 +420,11 @@ export class SignetUploader extends LitElement {
   formStateRestoreCallback(state: unknown): void {
     const restored = FormValue.parse(state);
     if (this.#uppy.tracker) this.#uppy.tracker.restore(resultsOf(restored));
-    else this.#restored = restored;
+    else {
+      this.#restored = restored;
+      // Their result lines (with Remove) are drawn by what loads with Uppy.
+      if (restored.length) this.#uppy.want();
+    }
     this.requestUpdate();
   }
 
@@ -431,7 +447,10 @@ export class SignetUploader extends LitElement {
           @signet-options-toggle=${this.#onOptionsToggle}
         ></signet-advanced-options>`
       : nothing;
-    const dashboard = html`<div part="dashboard" id="dashboard"></div>`;
+    const dashboard = html`${this.#uppy.runtime ? nothing : this.#renderDropZone(strings)}<div
+        part="dashboard"
+        id="dashboard"
+      ></div>`;
     const results = this.#renderResults(strings);
     const body =
       this.mode === 'modal'
@@ -487,6 +506,22 @@ export class SignetUploader extends LitElement {
     </div>`;
   }
 
+  /** The Dashboard's height, and the light drop zone's before it: the dialog's leaves room for options and results. */
+  #dashboardHeight(): string {
+    return this.mode === 'modal' ? `min(${this.height}px, 45dvh)` : `${this.height}px`;
+  }
+
+  #renderDropZone(strings: SignetLocale): TemplateResult {
+    return renderDropZone({
+      ...strings.dropZone,
+      note: this.restrictions().note,
+      multiple: this.multiple,
+      accept: this.accept,
+      local: this.#sources().includes('local'),
+      take: (pick) => this.#uppy.take(pick),
+    });
+  }
+
   #renderResults(strings: SignetLocale): TemplateResult {
     const tracker = this.#uppy.tracker;
     return renderResults(
@@ -506,8 +541,18 @@ export class SignetUploader extends LitElement {
     );
   }
 
+  /** `updateComplete` includes the options panel's element, once it is shown (its module loads then). */
+  protected override async getUpdateComplete(): Promise<boolean> {
+    const done = await super.getUpdateComplete();
+    await this.#panelDefined;
+    return done;
+  }
+
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('uploadUrl')) this.#askServer();
+    // The panel's element loads when it is first shown: most pages never show it.
+    if (this.showAdvancedOptions && !customElements.get('signet-advanced-options'))
+      this.#panelDefined ??= import('../options/advanced-options.js').then((panel) => panel.defineAdvancedOptions());
     if (changed.has('locale')) this.#syncLocale();
     // The panel folds when files are chosen (so the queue and its Upload button come into view, on a phone too) and
     // unfolds when they are gone, unless the person folds or unfolds it; their choice holds until the lock changes.
@@ -522,6 +567,7 @@ export class SignetUploader extends LitElement {
   }
 
   protected override updated(changed: PropertyValues<this>): void {
+    setDropZoneHeight(this.renderRoot, this.#dashboardHeight());
     const rebuild = (['mode', 'sources', 'companionUrl', 'allowFolderSelect', 'backendKind'] as const).some(
       (key) => changed.has(key) && changed.get(key) !== undefined,
     );
@@ -677,16 +723,20 @@ export class SignetUploader extends LitElement {
   #syncLocale(): void {
     const tag = this.locale || inherited(this, 'lang') || 'en';
     if (tag === this.#localeTag) return;
+    const first = this.#localeTag === '';
     this.#localeTag = tag;
-    this.#localeReady = loadStrings(tag).then(
-      (strings) => {
-        if (this.#localeTag !== tag) return;
-        this.#base = strings;
-        this.requestUpdate();
-      },
-      // A language chunk that cannot load leaves the element in English rather than without words.
-      () => undefined,
-    );
+    const load = () =>
+      loadStrings(tag).then(
+        (strings) => {
+          if (this.#localeTag !== tag) return;
+          this.#base = strings;
+          this.requestUpdate();
+        },
+        // A language chunk that cannot load leaves the element in English rather than without words.
+        () => undefined,
+      );
+    // English for the page is built in (en-page.ts); the rest loads when Uppy asks for it (`localeReady`).
+    this.#localeReady = first && languageOf(tag) === 'en' ? load : load();
   }
 
   /** The page's `dir` around the element, else the direction of its language. */
@@ -772,12 +822,13 @@ export class SignetUploader extends LitElement {
     if (!target) return null;
     return {
       target,
-      height: this.mode === 'modal' ? `min(${this.height}px, 45dvh)` : this.height,
+      height: this.#dashboardHeight(),
       settings: this.runtimeSettings(),
       localFiles: this.#sources().includes('local'),
       remoteSources: this.#sources().filter((s): s is RemoteSource => s === 'url' || s === 'dropbox'),
       companionUrl: this.companionUrl || `${this.uploadUrl.replace(/\/+$/, '')}/companion`,
-      getBackend: () => this.backend ?? this.#defaultBackend(),
+      getBackend: () => this.backend,
+      defaultBackend: () => this.#defaultBackend(),
       getParams: (file, index, count) => {
         const params = paramsFor(this.#options, index, count);
         const folder = folderFor(this.#options.folder, relativePathOf(file));
@@ -834,6 +885,7 @@ export class SignetUploader extends LitElement {
 
   /** @internal Settles once the strings of the language asked for have loaded (or could not). */
   get localeReady(): Promise<unknown> {
+    if (typeof this.#localeReady === 'function') this.#localeReady = this.#localeReady();
     return this.#localeReady;
   }
 
@@ -869,9 +921,9 @@ export class SignetUploader extends LitElement {
     return strings;
   }
 
-  #defaultBackend(): UploadBackend {
+  #defaultBackend(): CloudinaryBackendOptions {
     const messages = this.#strings.errors;
-    return new CloudinaryBackend({
+    return {
       cloudName: this.cloudName || this.#serverInfo?.cloudName || '',
       uploadUrl: this.uploadUrl,
       resourceType: this.resourceType,
@@ -879,21 +931,23 @@ export class SignetUploader extends LitElement {
       source: DEFAULTS.source,
       sign: this.#signer(messages.SIGNING_FAILED),
       messages,
-    });
+    };
   }
 
   #signer(failed: string): Signer {
-    const base: Signer | undefined = this.signUpload
-      ? async (params) =>
-          checkSigned(
-            { api_key: this.apiKey || this.#serverInfo?.apiKey || '', ...(await this.signUpload?.(params)) },
-            failed,
-          )
-      : this.signatureUrl
-        ? signatureUrlSigner(this.signatureUrl, { SIGNING_FAILED: failed })
-        : undefined;
-    if (!base) return async () => Promise.reject(new UploadError('SIGNING_FAILED', `${failed} (no signature-url set)`));
+    // The signer module loads with the first upload, not with the page.
     return async (params, signal) => {
+      const { checkSigned, signatureUrlSigner } = await import('../backends/signer.js');
+      const base: Signer | undefined = this.signUpload
+        ? async (params) =>
+            checkSigned(
+              { api_key: this.apiKey || this.#serverInfo?.apiKey || '', ...(await this.signUpload?.(params)) },
+              failed,
+            )
+        : this.signatureUrl
+          ? signatureUrlSigner(this.signatureUrl, { SIGNING_FAILED: failed })
+          : undefined;
+      if (!base) throw new UploadError('SIGNING_FAILED', `${failed} (no signature-url set)`);
       const signed = await base(params, signal);
       return { ...signed, api_key: signed.api_key || this.apiKey || this.#serverInfo?.apiKey || '' };
     };

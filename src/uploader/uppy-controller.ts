@@ -1,6 +1,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { UploadError } from '../errors.js';
 import type { SignetLocale } from '../locales/en.js';
+import type { EarlyPick } from './add-files.js';
 import type { OutcomeTracker } from './outcomes.js';
 import type { Result, ResultsView } from './results.js';
 import type { UploaderStatus } from './status.js';
@@ -51,6 +52,10 @@ export class UppyController implements ReactiveController {
   #generation = 0;
   /** A start is loading Uppy; updates meanwhile must not start another. */
   #starting = false;
+  /** The person showed intent (or a caller asked for Uppy): load it. */
+  #wanted = false;
+  /** What the light drop zone took while Uppy loaded. */
+  #early: EarlyPick[] = [];
 
   constructor(host: UppyHost) {
     this.host = host;
@@ -59,20 +64,40 @@ export class UppyController implements ReactiveController {
   }
 
   hostConnected(): void {
+    // Nothing heavy before the person acts: Uppy loads on the first sign of intent (see `want`).
+    this.host.addEventListener('pointerenter', this.want);
+    this.host.addEventListener('focusin', this.want);
+    this.host.addEventListener('dragenter', this.want);
+    // Files dragged onto the page are likely on their way to us.
+    this.host.ownerDocument.addEventListener('dragenter', this.want, { capture: true });
     // A re-connected element does not render again, so start here; the first start waits for the first render.
-    if (this.host.hasUpdated && !this.runtime) void this.#start();
+    if (this.#wanted && this.host.hasUpdated && !this.runtime) void this.#start();
   }
 
   hostUpdated(): void {
     if (!this.host.isConnected) return;
     if (!this.runtime) {
-      if (!this.#starting) void this.#start();
+      if (this.#wanted && !this.#starting) void this.#start();
       return;
     }
     void this.runtime.update(this.host.runtimeSettings());
   }
 
+  /**
+   * Loads Uppy from now on: called on a pointer over, focus in or a drag onto the element, a drag onto the page,
+   * `open()`, `ready`, or files the light drop zone took. Until then the element shows its own light drop zone.
+   */
+  want = (): void => {
+    if (this.#wanted) return;
+    this.#wanted = true;
+    if (this.host.isConnected && this.host.hasUpdated && !this.runtime && !this.#starting) void this.#start();
+  };
+
   hostDisconnected(): void {
+    this.host.removeEventListener('pointerenter', this.want);
+    this.host.removeEventListener('focusin', this.want);
+    this.host.removeEventListener('dragenter', this.want);
+    this.host.ownerDocument.removeEventListener('dragenter', this.want, { capture: true });
     this.#generation++;
     this.#starting = false;
     this.runtime?.destroy();
@@ -86,12 +111,21 @@ export class UppyController implements ReactiveController {
   /** Recreates Uppy, e.g. after `mode` changed (the Dashboard cannot switch between inline and modal). */
   restart(): void {
     this.hostDisconnected();
-    if (this.host.isConnected) void this.#start();
+    if (this.host.isConnected) this.hostConnected();
   }
 
   /** Recreates Uppy if it is up or on its way (a start already under way would use stale options). */
   refresh(): void {
     if (this.runtime || this.#starting) this.restart();
+  }
+
+  /** Files the light drop zone took: added once Uppy is up (now, if it is). */
+  take(pick: EarlyPick): void {
+    if (this.runtime) void this.runtime.addEarly(pick);
+    else {
+      this.#early.push(pick);
+      this.want();
+    }
   }
 
   /** What the person is told (see outcomes.ts); empty until Uppy has loaded. */
@@ -152,5 +186,8 @@ export class UppyController implements ReactiveController {
     this.tracker = new OutcomeTracker(runtime.uppy, this.host, this.tracker?.results ?? this.host.initialResults());
     this.view = resultsView;
     this.#resolveReady(runtime);
+    for (const pick of this.#early.splice(0)) void runtime.addEarly(pick);
+    // The light drop zone gives way to the Dashboard.
+    this.host.requestUpdate();
   }
 }

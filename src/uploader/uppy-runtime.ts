@@ -6,11 +6,13 @@ import Uppy, { type Body, type Meta, type UppyFile } from '@uppy/core';
 import coreCss from '@uppy/core/css/style.min.css?inline';
 import dashboardCss from '@uppy/dashboard/css/style.min.css?inline';
 import type { UploadBackend } from '../backends/backend.js';
+import { CloudinaryBackend, type CloudinaryBackendOptions } from '../backends/cloudinary.js';
 import type { Signer } from '../backends/signer.js';
 import type { UploadError } from '../errors.js';
 import type { SignetLocale } from '../locales/en.js';
 import { loadUppyLocale, type UppyLocale } from '../locales/index.js';
 import type { UploadParams } from '../protocol/params.js';
+import { type EarlyPick, filesOf, SlicedAdder } from './add-files.js';
 import type { RemoteSource } from './remote-sources.js';
 import { resultsStyles } from './results-view.js';
 import { bridgeExternalForms, ShadowDashboard } from './shadow-dashboard.js';
@@ -51,7 +53,10 @@ export interface RuntimeOptions {
   /** Sources besides the local device, in tab order; loaded only when listed. */
   remoteSources: readonly RemoteSource[];
   companionUrl: string;
-  getBackend(): UploadBackend;
+  /** The page's own backend (the element's `backend`), if it set one. */
+  getBackend(): UploadBackend | undefined;
+  /** The default backend's settings as they are now (the Cloudinary Upload API; built here, so it loads with Uppy). */
+  defaultBackend(): CloudinaryBackendOptions;
   getParams(file: UppyFile<Meta, Body>, index: number, count: number): UploadParams;
   localize(error: UploadError): UploadError;
   /** A chosen file failed the browser-side checks before its upload: it leaves the queue, its message stays. */
@@ -74,6 +79,8 @@ export interface RuntimeOptions {
 export interface UppyRuntime {
   uppy: Uppy<Meta, Body>;
   dashboard: ShadowDashboard<Meta, Body>;
+  /** Adds what the light drop zone took (drop-zone.ts), as the Dashboard adds a pick or a drop. */
+  addEarly(pick: EarlyPick): Promise<void>;
   /** Applies what changed (limits, words, direction, colours); resolves once the words are in. */
   update(settings: RuntimeSettings): Promise<void>;
   destroy(): void;
@@ -135,7 +142,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<UppyRuntim
     installS3Backend(uppy, { ...options.s3, params: options.getParams });
   } else {
     uppy.use(SignetUploadPlugin, {
-      getBackend: options.getBackend,
+      getBackend: () => options.getBackend() ?? new CloudinaryBackend(options.defaultBackend()),
       getParams: options.getParams,
       localize: options.localize,
       onRefused: options.onRefused,
@@ -152,10 +159,15 @@ export async function createRuntime(options: RuntimeOptions): Promise<UppyRuntim
     });
   }
   const dashboard = uppy.getPlugin('Dashboard') as unknown as ShadowDashboard<Meta, Body>;
+  // The picker, drops and pastes all end in the Dashboard's addFiles: in slices, so 10,000 files never freeze the page.
+  const adder = new SlicedAdder(uppy, dashboard.id, options.admit);
+  dashboard.addFiles = (files) => void adder.add(files);
+  const addEarly = async (pick: EarlyPick) => adder.add(await filesOf(pick));
   let restrictionsKey = JSON.stringify(settings.restrictions);
   return {
     uppy,
     dashboard,
+    addEarly,
     update: async (next) => {
       const key = JSON.stringify(next.restrictions);
       if (key !== restrictionsKey) {

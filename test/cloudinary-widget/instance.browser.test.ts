@@ -3,7 +3,8 @@
 import { describe, expect, test, vi } from 'vitest';
 import { userEvent } from 'vitest/browser';
 import type { QueueItem, SuccessInfo } from '../../src/cloudinary-widget/events.js';
-import { installCloudinaryGlobal } from '../../src/cloudinary-widget/global.js';
+import type { CloudinaryGlobal } from '../../src/cloudinary-widget/global.js';
+import { installCloudinaryGlobal } from '../../src/cloudinary-widget/stub.js';
 import { server } from '../helpers/browser.js';
 import { account, api, create, file, signingFunction, upload } from './widget-helpers.js';
 
@@ -230,7 +231,7 @@ describe('the global', () => {
   test('window.cloudinary is extended, not replaced: an SDK’s members stay', () => {
     const sdk = { url: (id: string) => `u/${id}` };
     const target: { cloudinary?: object } = { cloudinary: sdk };
-    const installed = installCloudinaryGlobal(target);
+    const installed = installCloudinaryGlobal(target) as CloudinaryGlobal;
     expect(target.cloudinary).toBe(sdk);
     expect(sdk.url('x')).toBe('u/x');
     expect(typeof installed.createUploadWidget).toBe('function');
@@ -238,6 +239,35 @@ describe('the global', () => {
     expect(typeof installed.applyUploadWidget).toBe('function');
     const fresh: { cloudinary?: object } = {};
     expect(installCloudinaryGlobal(fresh)).toBe(fresh.cloudinary);
+  });
+
+  test('the script tag’s global answers at once, loads the drop-in on first use and replays what was called meanwhile', async () => {
+    const { url, cloudName, apiKey } = server();
+    const target: { cloudinary?: object } = {};
+    const global = installCloudinaryGlobal(target) as CloudinaryGlobal;
+    // Refused synchronously, as Cloudinary's widget does.
+    expect(() => global.createUploadWidget({ inlineContainer: '#nothing-here' })).toThrow(/inlineContainer/);
+    expect(() => global.applyUploadWidget('#nothing-here', {})).toThrow(/element/);
+    global.setCloudName(cloudName);
+    global.setAPIKey(apiKey);
+    const calls: unknown[] = [];
+    const widget = global.createUploadWidget({ uploadUrl: url, uploadSignature: signingFunction() }, (_e, result) =>
+      calls.push(result.event),
+    );
+    // Called before the drop-in has loaded: nothing is lost.
+    expect(widget.open()).toBe(widget);
+    expect(widget.isShowing()).toBe(false);
+    await expect.poll(() => widget.isShowing()).toBe(true);
+    expect(calls[0]).toBe('display-changed');
+    expect(widget.element?.closest('dialog')?.open).toBe(true);
+    const heard = { widget, calls: [], events: () => calls as string[], infos: () => [] } as unknown as ReturnType<
+      typeof create
+    >;
+    await upload(heard, [file('lazy.bin', 20, 41)]);
+    expect(calls).toContain('success');
+    await widget.destroy();
+    expect(widget.isDestroyed()).toBe(true);
+    expect(widget.element?.isConnected).toBe(false);
   });
 
   test('setCloudName and setAPIKey stand in for options that name neither', async () => {

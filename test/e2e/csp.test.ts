@@ -90,6 +90,7 @@ test('the element: it renders and uploads with no script or style violation; eve
   const { page, problems, requests, violations } = await visit('csp.html');
   const policy = await page.evaluate(async () => (await fetch(location.href)).headers.get('content-security-policy'));
   expect(policy).toBe(POLICY);
+  await page.locator('signet-uploader').first().hover(); // a person points at it: Uppy loads on intent
   const input = page.locator('signet-uploader input.uppy-Dashboard-input[name="files[]"]:not([webkitdirectory])');
   await input.setInputFiles({ name: 'strict.png', mimeType: 'image/png', buffer: makePng(33, 12) });
   await page.getByRole('button', { name: /upload 1 file/i }).click();

@@ -27,6 +27,7 @@ test('a person uploads a photo from the demo page and sees its thumbnail in the 
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
   await page.goto(server.url);
+  await page.locator('signet-uploader').first().hover(); // a person points at it: Uppy loads on intent
   await page.locator('signet-uploader .uppy-Dashboard-inner').waitFor();
 
   const png = makePng(64, 48);
@@ -61,6 +62,7 @@ test('the demo page signs through its own server with the session cookie, never 
     if (response.request().resourceType() !== 'image') bodies.push(await response.text().catch(() => ''));
   });
   await page.goto(server.url);
+  await page.locator('signet-uploader').first().hover(); // a person points at it: Uppy loads on intent
   await page.locator('signet-uploader .uppy-Dashboard-inner').waitFor();
   await page
     .locator('signet-uploader input.uppy-Dashboard-input[name="files[]"]:not([webkitdirectory])')

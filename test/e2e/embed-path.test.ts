@@ -77,6 +77,7 @@ test('the embed served from a nested path on another origin loads every chunk fr
 
   await page.goto(`${siteUrl}/shop/upload.html`);
   // The Dashboard and the URL source are lazy chunks: seeing them means they were found.
+  await page.locator('signet-uploader').first().hover(); // a person points at it: Uppy loads on intent
   await page.locator('signet-uploader .uppy-Dashboard-inner').waitFor();
   await page.locator('signet-uploader [data-uppy-acquirer-id="Url"]').waitFor();
 

@@ -60,6 +60,7 @@ test('as written, it shows the widget with its limits and uploads a photo throug
     }),
   );
   await page.goto(`${server.url}/my-page.html`);
+  await page.locator('signet-uploader').first().hover(); // a person points at it: Uppy loads on intent
   await expect
     .poll(() => page.locator('signet-uploader .uppy-Dashboard-note').textContent())
     .toBe('Accepted: images, PDF · Up to 52 MB each');

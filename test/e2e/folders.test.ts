@@ -51,6 +51,7 @@ const sha256 = (data: Uint8Array) => createHash('sha256').update(data).digest('h
 async function openDemo(): Promise<Page> {
   const page = await browser.newPage();
   await page.goto(server.url);
+  await page.locator('signet-uploader').first().hover(); // a person points at it: Uppy loads on intent
   await page.locator('signet-uploader .uppy-Dashboard-inner').waitFor();
   return page;
 }

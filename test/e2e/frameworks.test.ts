@@ -59,6 +59,7 @@ describe.each(FRAMEWORKS)('%s', (framework) => {
     });
     await page.goto(server.url); // the demo's session cookie
     await page.goto(base);
+    await page.locator('signet-uploader').first().hover(); // a person points at it: Uppy loads on intent
     await page
       .locator('signet-uploader input.uppy-Dashboard-input[name="files[]"]:not([webkitdirectory])')
       .setInputFiles([

@@ -33,6 +33,7 @@ async function openDemo(on: BuiltServer, viewport = { width: 1280, height: 800 }
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
   await page.goto(on.url);
+  await page.locator('signet-uploader').first().hover(); // a person points at it: Uppy loads on intent
   await page.locator('signet-uploader .uppy-Dashboard-inner').waitFor();
   // demo.js sets upload-url from the server's config; the element then learns the server's sources and limit.
   await expect.poll(() => page.locator('signet-uploader .uppy-Dashboard-note').textContent()).toContain('each');

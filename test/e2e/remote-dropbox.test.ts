@@ -59,6 +59,7 @@ test('connect → sign in → list → pick → upload: the stored bytes equal t
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
   await page.goto(server.url);
+  await page.locator('signet-uploader').first().hover(); // a person points at it: Uppy loads on intent
   await page.locator('signet-uploader .uppy-Dashboard-inner').waitFor();
   await page.locator('signet-uploader').evaluate((el) => el.setAttribute('sources', 'local dropbox'));
   await page.locator('signet-uploader [data-uppy-acquirer-id="Dropbox"]').click();

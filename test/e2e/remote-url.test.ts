@@ -32,6 +32,7 @@ async function openWithSources(sources: string): Promise<Page> {
     throw error;
   });
   await page.goto(server.url);
+  await page.locator('signet-uploader').first().hover(); // a person points at it: Uppy loads on intent
   await page.locator('signet-uploader .uppy-Dashboard-inner').waitFor();
   await page.locator('signet-uploader').evaluate((el, value) => el.setAttribute('sources', value), sources);
   await page.locator('signet-uploader [data-uppy-acquirer-id="Url"]').waitFor();

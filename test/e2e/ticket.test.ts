@@ -58,8 +58,9 @@ test('keyboard only: fill, attach through the dialog, upload, read the outcome, 
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
   await page.goto(`${server.url}/ticket.html`);
-  // The widget is configured from /api/config, and Uppy is up inside the (closed) dialog.
-  await page.locator('signet-uploader .uppy-Dashboard-inner').waitFor({ state: 'attached' });
+  // A closed modal is only its button: Uppy loads when focus reaches the widget.
+  await page.locator('signet-uploader [part="open-button"]').waitFor();
+  expect(await page.locator('signet-uploader .uppy-Dashboard-inner').count()).toBe(0);
 
   await tabTo(page, (f) => f.id === 'email', 'the email field');
   await page.keyboard.type('ada@example.com');
@@ -132,7 +133,7 @@ test('keyboard only: fill, attach through the dialog, upload, read the outcome, 
 test('the form is not sent without an attachment: the browser says why, in the widget’s words', async () => {
   const page = await browser.newPage();
   await page.goto(`${server.url}/ticket.html`);
-  await page.locator('signet-uploader .uppy-Dashboard-inner').waitFor({ state: 'attached' });
+  await page.locator('signet-uploader [part="open-button"]').waitFor();
   await page.locator('#email').fill('ada@example.com');
   await page.locator('#subject').fill('No file');
   await page.getByRole('button', { name: 'Send ticket' }).click();

@@ -48,9 +48,14 @@ afterEach(() => {
 
 /**
  * Mounts a <signet-uploader> pointed at the test server, signed by it, into `parent` (the body by default; a parent
- * not in the page yet joins it with its outermost ancestor); removed after the test.
+ * not in the page yet joins it with its outermost ancestor); removed after the test. It waits for Uppy (which that
+ * asks for) unless `idle`: then the element shows its light drop zone until a person shows intent.
  */
-export async function mount(attrs: Record<string, string> = {}, parent?: HTMLElement): Promise<SignetUploader> {
+export async function mount(
+  attrs: Record<string, string> = {},
+  parent?: HTMLElement,
+  { idle = false } = {},
+): Promise<SignetUploader> {
   const { url, cloudName, apiKey } = server();
   const el = document.createElement('signet-uploader');
   el.setAttribute('upload-url', url);
@@ -69,7 +74,7 @@ export async function mount(attrs: Record<string, string> = {}, parent?: HTMLEle
   } else document.body.append(el);
   mounted.push(el);
   await el.updateComplete;
-  await el.ready;
+  if (!idle) await el.ready;
   return el;
 }
 
