@@ -187,7 +187,8 @@ const rows = [
   ...queueCounts.map((count) =>
     row(
       `Queue ${count} files via the picker: longest task`,
-      `${queue[count].ours.longest_task_ms.toFixed(0)} ms (${queue[count].ours.queued} queued)`,
+      // The Long Tasks API reports tasks of 50 ms or more: none means every task was shorter.
+      `${queue[count].ours.long_tasks ? `${queue[count].ours.longest_task_ms.toFixed(0)} ms` : 'none ≥ 50 ms'} (${queue[count].ours.queued} queued in ${(queue[count].ours.queued_after_ms / 1000).toFixed(1)} s)`,
       `stock Uppy 6.3.1 Dashboard ${queue[count].stock_uppy.longest_task_ms.toFixed(0)} ms`,
       '≤ 50 ms',
       queue[count].ours.longest_task_ms <= 50 && queue[count].ours.queued === count,

@@ -4,7 +4,9 @@
  * callback (events.ts) and acting on the page as Cloudinary's widget does (page.ts). Instance methods as documented:
  * open, close, update, hide, show, minimize, destroy, isShowing, isMinimized, isDestroyed.
  */
+
 import type { Body, Meta, Uppy, UppyFile } from '@uppy/core';
+import { deleteByToken } from '../backends/delete-token.js';
 import { UploadError } from '../errors.js';
 import type { SignetUploader } from '../uploader/uploader.js';
 import { listen, type QueueItem, type SuccessInfo, type WidgetCallback, type WidgetResult } from './events.js';
@@ -273,14 +275,11 @@ export class CloudinaryUploadWidget {
   }
 
   async #deleteByToken(token: string): Promise<boolean> {
-    const base = (this.#options.uploadUrl || CLOUDINARY_API).replace(/\/+$/, '');
     const cloud = this.#options.cloudName || this.#defaults.cloudName || this.#element.cloudName;
-    const response = await fetch(`${base}/v1_1/${encodeURIComponent(cloud)}/delete_by_token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ token }),
-    }).catch(() => null);
-    return response?.status === 200;
+    return deleteByToken(this.#options.uploadUrl || CLOUDINARY_API, cloud, token).then(
+      () => true,
+      () => false,
+    );
   }
 
   #onQueuesEnd(items: QueueItem[]): void {

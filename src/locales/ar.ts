@@ -81,6 +81,8 @@ export const ar: SignetLocale = {
     retryLabel: 'إعادة محاولة {name}',
     remove: 'إزالة',
     removeLabel: 'إزالة {name}',
+    delete: 'حذف',
+    deleteLabel: 'حذف {name} من الخادم',
     code: 'الرمز {code}',
     clear: 'مسح النتائج',
     uploadingOne: 'جارٍ رفع ملف واحد…',

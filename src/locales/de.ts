@@ -82,6 +82,8 @@ export const de: SignetLocale = {
     retryLabel: '{name} erneut versuchen',
     remove: 'Entfernen',
     removeLabel: '{name} entfernen',
+    delete: 'Löschen',
+    deleteLabel: '{name} vom Server löschen',
     code: 'Code {code}',
     clear: 'Ergebnisse leeren',
     uploadingOne: '1 Datei wird hochgeladen …',

@@ -82,6 +82,9 @@ export const enPage = {
     /** Takes an uploaded file out of the form's value (the element is a form field: it has a `name`). */
     remove: 'Remove',
     removeLabel: 'Remove {name}',
+    /** With `return-delete-token`: deletes a file just uploaded from the server (within 10 minutes of its upload). */
+    delete: 'Delete',
+    deleteLabel: 'Delete {name} from the server',
     code: 'code {code}',
     clear: 'Clear results',
     /** The polite announcement while a run uploads (once per run), then the summary below. */

@@ -81,6 +81,8 @@ export const fr: SignetLocale = {
     retryLabel: 'Réessayer {name}',
     remove: 'Retirer',
     removeLabel: 'Retirer {name}',
+    delete: 'Supprimer',
+    deleteLabel: 'Supprimer {name} du serveur',
     code: 'code {code}',
     clear: 'Effacer les résultats',
     uploadingOne: 'Envoi d’un fichier…',

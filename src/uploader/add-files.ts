@@ -38,6 +38,8 @@ export class SlicedAdder {
   readonly #source: string;
   readonly #admit: (count: number) => boolean;
   #tail: Promise<void> = Promise.resolve();
+  /** True while a slice of a pick the element admitted as a whole is being added. */
+  admitted = false;
   /** Picks added or waiting; while any is, the next waits its turn. */
   #outstanding = 0;
 
@@ -102,10 +104,17 @@ export class SlicedAdder {
       let size = FIRST_SLICE;
       for (let at = 0; at < descriptors.length; ) {
         const started = performance.now();
-        this.#addNow(descriptors.slice(at, at + size));
+        // Only while this slice is added (synchronously): files from elsewhere between slices are asked as usual.
+        this.admitted = true;
+        try {
+          this.#addNow(descriptors.slice(at, at + size));
+        } finally {
+          this.admitted = false;
+        }
         at += size;
         const spent = Math.max(1, performance.now() - started);
-        size = Math.max(10, Math.min(5000, Math.round((size * SLICE_MS) / spent)));
+        // Toward SLICE_MS, at most doubling: a fast first slice says little about a larger one (the render grows).
+        size = Math.max(10, Math.min(size * 2, Math.round((size * SLICE_MS) / spent)));
         if (at < descriptors.length) await yieldToPage();
       }
     } finally {

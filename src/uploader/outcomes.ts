@@ -99,6 +99,22 @@ export class OutcomeTracker {
     this.#setResults(this.results.filter((r) => r.key !== key));
   }
 
+  /** Deletes an uploaded file from the server with its delete token; its line (and form value entry) goes. */
+  async deleteUploaded(key: string): Promise<void> {
+    const result = this.results.find((r) => r.key === key);
+    if (result?.kind !== 'outcome' || result.outcome.status !== 'success') return;
+    const token = (result.outcome.response as { delete_token?: unknown }).delete_token;
+    if (typeof token !== 'string') return;
+    try {
+      await this.host.deleteUpload(token);
+      this.removeResult(key);
+    } catch (cause) {
+      const error = cause instanceof UploadError ? cause : new UploadError('INTERNAL', String(cause), { cause });
+      // Said beside the line, which stays (the file is still stored): it concerns this batch, not a new one.
+      this.notice(result.outcome.file.name, this.host.localizeError(error), `delete-${key}`, true, false);
+    }
+  }
+
   /** The form was reset: nothing uploaded, nothing chosen, nothing to say. */
   reset(): void {
     this.uppy.cancelAll();
@@ -132,8 +148,8 @@ export class OutcomeTracker {
    * Something the person tried was refused before any file joined the queue (a link, invalid options); `key` makes a
    * repeated attempt replace its earlier line, `report` fires `signet-upload-error` for it.
    */
-  notice(subject: string, error: UploadError, key: string, report = false): void {
-    this.#beginBatch();
+  notice(subject: string, error: UploadError, key: string, report = false, newBatch = true): void {
+    if (newBatch) this.#beginBatch();
     const file: FileSummary = { id: key, name: subject, size: 0, type: '' };
     this.#add({ kind: 'outcome', key, outcome: { status: 'refused', file, error }, before: true });
     if (report) this.host.dispatchEvent(new SignetUploadErrorEvent(file, error));

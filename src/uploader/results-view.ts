@@ -193,9 +193,20 @@ function outcomeItem(
   if (outcome.status === 'success' || outcome.status === 'existing') {
     const existing = shownStatus(outcome) === 'existing';
     const status = existing ? 'existing' : 'success';
+    // A file uploaded with a delete token can be deleted from the server (which also takes it out of the value).
+    const token = outcome.status === 'success' && (outcome.response as { delete_token?: unknown }).delete_token;
     // An uploaded file of a form field is part of its value: the person can take it out again.
-    const remove =
-      actions.removable && outcome.status === 'success'
+    const remove = token
+      ? html`<button
+          type="button"
+          part="result-action"
+          class="quiet"
+          aria-label=${fill(s.deleteLabel, { name: outcome.file.name }, language)}
+          @click=${() => actions.deleteUploaded(result.key)}
+        >
+          ${s.delete}
+        </button>`
+      : actions.removable && outcome.status === 'success'
         ? html`<button
             type="button"
             part="result-action"

@@ -36,6 +36,8 @@ export interface ResultActions {
   clear(): void;
   /** Takes an uploaded file out of the results, and so out of the form's value. */
   remove(key: string): void;
+  /** Deletes an uploaded file from the server with its delete token, then removes it as `remove` does. */
+  deleteUploaded(key: string): void;
   /** Whether the file is still in the queue (a retry needs it there). */
   queued(fileId: string): boolean;
   /** Whether Clear leaves the line (a queued failure; an uploaded file that is a form's value). */

@@ -137,6 +137,13 @@ export class SignetUploader extends LitElement {
    */
   @property({ type: Boolean, attribute: 'existing-as-success' }) existingAsSuccess = false;
 
+  /**
+   * Ask for a delete token with each upload (`return_delete_token`, signed with the other parameters): for 10 minutes
+   * the person can delete a file they just uploaded from its result line, as Cloudinary's widget allows for its
+   * thumbnails. Deleting also takes it out of the form's value.
+   */
+  @property({ type: Boolean, attribute: 'return-delete-token' }) returnDeleteToken = false;
+
   /** Accepted types, as in `<input accept>`: MIME types, `type/*` wildcards and `.ext`, comma-separated. */
   @property() accept = '';
 
@@ -532,6 +539,7 @@ export class SignetUploader extends LitElement {
         fix: (key) => tracker?.fix(key),
         clear: () => tracker?.clearResults(),
         remove: (key) => tracker?.removeResult(key),
+        deleteUploaded: (key) => void tracker?.deleteUploaded(key),
         queued: (id) => tracker?.isQueued(id) ?? false,
         kept: (result) => tracker?.isKept(result) ?? false,
         removable: this.name !== '',
@@ -810,6 +818,12 @@ export class SignetUploader extends LitElement {
     return false;
   }
 
+  /** @internal Deletes an asset uploaded with `return-delete-token`, by its token (Cloudinary's `delete_by_token`). */
+  async deleteUpload(token: string): Promise<void> {
+    const { deleteByToken } = await import('../backends/delete-token.js');
+    await deleteByToken(this.uploadUrl, this.cloudName || this.#serverInfo?.cloudName || '', token);
+  }
+
   /** A naming rule's refusal in the locale's words (the rules themselves speak English, for the server's logs). */
   #ruleError(error: UploadError): UploadError {
     const words = (this.#strings.rules as Record<string, string>)[error.code];
@@ -832,7 +846,11 @@ export class SignetUploader extends LitElement {
       getParams: (file, index, count) => {
         const params = paramsFor(this.#options, index, count);
         const folder = folderFor(this.#options.folder, relativePathOf(file));
-        return folder ? { ...params, folder } : params;
+        return {
+          ...params,
+          ...(folder ? { folder } : {}),
+          ...(this.returnDeleteToken ? { return_delete_token: true } : {}),
+        };
       },
       folderSelect: this.allowFolderSelect,
       ...(this.backendKind === 's3'

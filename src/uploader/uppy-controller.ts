@@ -31,6 +31,8 @@ export interface UppyHost extends ReactiveControllerHost, HTMLElement {
   initialResults(): readonly Result[];
   /** An error in the locale's words for its code. */
   localizeError(error: UploadError): UploadError;
+  /** Deletes an asset uploaded with `return-delete-token`, by its token; rejects with an UploadError. */
+  deleteUpload(token: string): Promise<void>;
 }
 
 /**

@@ -110,12 +110,16 @@ export async function createRuntime(options: RuntimeOptions): Promise<UppyRuntim
   if (sheets.length) root.adoptedStyleSheets = [...root.adoptedStyleSheets, ...sheets];
   const unbridge = bridgeExternalForms(root);
   let applied: RuntimeSettings = { ...settings };
+  // Set once the Dashboard is up (it adds the files); Uppy only asks it while files are being added.
+  let adder!: SlicedAdder;
   const uppy: Uppy<Meta, Body> = new Uppy<Meta, Body>({
     autoProceed: false,
     restrictions: uppyRestrictions(settings.restrictions),
     // One locale for Uppy and every plugin (a plugin's own `locale` would be lost when the language changes).
     locale,
-    onBeforeFileAdded: (): boolean => options.admit(uppy.getFiles().length + 1),
+    // A pick added in slices was admitted as a whole (add-files.ts); asking again per file would count the files
+    // each time (getFiles), quadratic at 10,000.
+    onBeforeFileAdded: (): boolean => adder.admitted || options.admit(uppy.getFiles().length + 1),
     onBeforeUpload: (files): boolean => options.admit(Object.keys(files).length),
   });
   uppy.use(ShadowDashboard, {
@@ -160,7 +164,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<UppyRuntim
   }
   const dashboard = uppy.getPlugin('Dashboard') as unknown as ShadowDashboard<Meta, Body>;
   // The picker, drops and pastes all end in the Dashboard's addFiles: in slices, so 10,000 files never freeze the page.
-  const adder = new SlicedAdder(uppy, dashboard.id, options.admit);
+  adder = new SlicedAdder(uppy, dashboard.id, options.admit);
   dashboard.addFiles = (files) => void adder.add(files);
   const addEarly = async (pick: EarlyPick) => adder.add(await filesOf(pick));
   let restrictionsKey = JSON.stringify(settings.restrictions);

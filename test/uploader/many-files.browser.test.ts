@@ -53,8 +53,8 @@ describe('10,000 files', () => {
     expect(publicIds()).toEqual(Array.from({ length: MANY }, (_, i) => `walk_${i + 1}`));
     expect(el.uppy?.getFiles().map((f) => f.name)).toEqual(Array.from({ length: MANY }, (_, i) => `f-${i}.txt`));
     // And the requests carry them: the first ones sent, in order.
-    await expect.poll(() => seen.length).toBeGreaterThanOrEqual(30);
-    expect(seen.slice(0, 30)).toEqual(Array.from({ length: 30 }, (_, i) => `walk_${i + 1}`));
+    await expect.poll(() => seen.length, { timeout: 30_000 }).toBeGreaterThanOrEqual(20);
+    expect(seen.slice(0, 20)).toEqual(Array.from({ length: 20 }, (_, i) => `walk_${i + 1}`));
     el.uppy?.cancelAll();
   }, 180_000);
 
