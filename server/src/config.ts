@@ -348,6 +348,13 @@ function validatePresets(config: ServerConfig): void {
 }
 
 function validateRateLimits({ rateLimits }: ServerConfig): void {
+  // A group set to null replaced the defaults' object (a TypeError at start before); say what to write instead.
+  if (!isPlainObject(rateLimits)) throw new Error('Config rateLimits must be an object ({sign, unsignedUploads}).');
+  for (const group of ['sign', 'unsignedUploads'] as const)
+    if (!isPlainObject(rateLimits[group]))
+      throw new Error(
+        `Config rateLimits.${group} must be an object; to turn a limit off, set the limit itself to null (rateLimits.${group}.perAddress: null).`,
+      );
   const limits = [
     ['sign.perUser', rateLimits.sign.perUser],
     ['sign.perAddress', rateLimits.sign.perAddress],

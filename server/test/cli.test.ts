@@ -139,6 +139,8 @@ describe('loadConfig', () => {
     [{ limits: { maxFields: 1.5 } }, /maxFields/],
     [{ users: { short: { id: 'a', role: 'admin' } } }, /16 characters/],
     [{ users: { 'long-enough-token-1': { id: 'a', role: 'root' } } }, /role/],
+    [{ rateLimits: { unsignedUploads: null } }, /rateLimits\.unsignedUploads must be an object.*perAddress: null/],
+    [{ rateLimits: null }, /rateLimits must be an object/],
   ] as const)('refuses %j', (overrides, message) => {
     expect(() => loadConfig({ overrides: overrides as never })).toThrow(message);
   });
