@@ -1,6 +1,7 @@
 // Nothing heavy before the person acts: the element shows its own light drop zone, and Uppy (the Dashboard, its
 // CSS, the sources) loads on the first sign of intent. Files given to the light drop zone meanwhile are never lost.
-import { describe, expect, test } from 'vitest';
+import { beforeEach, describe, expect, test } from 'vitest';
+import { userEvent } from 'vitest/browser';
 import { mount, server, signWithServer } from '../helpers/browser.js';
 
 const dropZone = (el: HTMLElement) => el.shadowRoot?.querySelector<HTMLElement>('[part="drop-zone"]') ?? null;
@@ -16,6 +17,19 @@ function dropOn(target: Element, files: File[]): void {
     new DragEvent('drop', { dataTransfer: transfer, bubbles: true, composed: true, cancelable: true }),
   );
 }
+
+// The pointer rests where an earlier test file left it; Chromium sends pointerenter to an element that appears under
+// a resting pointer (intent, rightly). These tests park it in a corner the elements never reach.
+beforeEach(async () => {
+  let corner = document.getElementById('pointer-parking');
+  if (!corner) {
+    corner = document.createElement('div');
+    corner.id = 'pointer-parking';
+    corner.style.cssText = 'position:fixed;right:0;bottom:0;width:4px;height:4px';
+    document.body.append(corner);
+  }
+  await userEvent.hover(corner);
+});
 
 describe('before any intent', () => {
   // First in this file: no test before it has loaded Uppy's module into this page.
@@ -42,8 +56,8 @@ describe('before any intent', () => {
   });
 
   test('focus moving into the element loads Uppy; so does a drag entering the page', async () => {
-    const focused = await mount({}, undefined, { idle: true });
-    const dragged = await mount({}, undefined, { idle: true });
+    const focused = await mount({ height: '150' }, undefined, { idle: true });
+    const dragged = await mount({ height: '150' }, undefined, { idle: true });
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(focused.uppy).toBeUndefined();
     expect(dragged.uppy).toBeUndefined();

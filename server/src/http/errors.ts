@@ -36,7 +36,7 @@ export function renderError(log: (line: string) => void): ErrorRequestHandler {
         `signet-server: internal error: ${thrown instanceof Error ? (thrown.stack ?? thrown.message) : String(thrown)}`,
       );
     else if (known.code === 'STORAGE_FULL') log(`signet-server: out of storage space: ${describeStorageFull(known)}`);
-    finishUnreadBody(req, res);
+    finishUnreadBody(req);
     if (res.headersSent) {
       // Half a body already went out; the only honest signal left is a broken connection.
       res.destroy();
