@@ -454,9 +454,13 @@ export class SignetUploader extends LitElement {
           @signet-options-toggle=${this.#onOptionsToggle}
         ></signet-advanced-options>`
       : nothing;
-    const dashboard = html`${this.#uppy.runtime ? nothing : this.#renderDropZone(strings)}<div
+    // Uppy's Dashboard mounts while its sources still load: it stays hidden, behind the light drop zone, until the
+    // runtime is whole (files given meanwhile go to the light drop zone, which hands them over).
+    const ready = this.#uppy.runtime !== undefined;
+    const dashboard = html`${ready ? nothing : this.#renderDropZone(strings)}<div
         part="dashboard"
         id="dashboard"
+        ?hidden=${!ready}
       ></div>`;
     const results = this.#renderResults(strings);
     const body =

@@ -187,9 +187,11 @@ export class UppyController implements ReactiveController {
     this.runtime = runtime;
     this.tracker = new OutcomeTracker(runtime.uppy, this.host, this.tracker?.results ?? this.host.initialResults());
     this.view = resultsView;
+    // The light drop zone gives way to the Dashboard before anyone waiting on `ready` looks at it.
+    this.host.requestUpdate();
+    await this.host.updateComplete;
+    if (generation !== this.#generation) return; // disconnected meanwhile: that took the runtime down
     this.#resolveReady(runtime);
     for (const pick of this.#early.splice(0)) void runtime.addEarly(pick);
-    // The light drop zone gives way to the Dashboard.
-    this.host.requestUpdate();
   }
 }

@@ -110,7 +110,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<UppyRuntim
   if (sheets.length) root.adoptedStyleSheets = [...root.adoptedStyleSheets, ...sheets];
   const unbridge = bridgeExternalForms(root);
   let applied: RuntimeSettings = { ...settings };
-  // Set once the Dashboard is up (it adds the files); Uppy only asks it while files are being added.
+  // Set right after the Dashboard is installed, before anything can add a file.
   let adder!: SlicedAdder;
   const uppy: Uppy<Meta, Body> = new Uppy<Meta, Body>({
     autoProceed: false,
@@ -140,6 +140,11 @@ export async function createRuntime(options: RuntimeOptions): Promise<UppyRuntim
     // The seed: "choose files" selects files only; folders come by drag and drop, or by an opt-in picker.
     fileManagerSelectionType: options.folderSelect ? 'both' : 'files',
   });
+  const dashboard = uppy.getPlugin('Dashboard') as unknown as ShadowDashboard<Meta, Body>;
+  // The picker, drops and pastes all end in the Dashboard's addFiles: in slices, so 10,000 files never freeze the page.
+  // At once: the Dashboard is on screen from here, before the sources below have loaded.
+  adder = new SlicedAdder(uppy, dashboard.id, options.admit);
+  dashboard.addFiles = (files) => void adder.add(files);
   if (options.s3) {
     // The browser sends the bytes to the bucket; the server presigns every request and registers the file.
     const { installS3Backend } = await import('../backends/s3.js');
@@ -162,10 +167,6 @@ export async function createRuntime(options: RuntimeOptions): Promise<UppyRuntim
       onImportRefused: options.onImportRefused,
     });
   }
-  const dashboard = uppy.getPlugin('Dashboard') as unknown as ShadowDashboard<Meta, Body>;
-  // The picker, drops and pastes all end in the Dashboard's addFiles: in slices, so 10,000 files never freeze the page.
-  adder = new SlicedAdder(uppy, dashboard.id, options.admit);
-  dashboard.addFiles = (files) => void adder.add(files);
   const addEarly = async (pick: EarlyPick) => adder.add(await filesOf(pick));
   let restrictionsKey = JSON.stringify(settings.restrictions);
   return {

@@ -12,7 +12,7 @@ import { bytes, server, sha256, signWithServer } from '../helpers/browser.js';
 const KiB = 1024;
 const MiB = 1024 * KiB;
 /** Short waits so the test is quick; the policy's shape (backoff, attempts) is what is exercised. */
-const FAST: RetryPolicy = { attempts: 6, baseMs: 40, maxMs: 300 };
+const FAST: RetryPolicy = { attempts: 10, baseMs: 40, maxMs: 400 };
 
 const proxies: string[] = [];
 afterEach(async () => {
