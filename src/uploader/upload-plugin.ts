@@ -5,7 +5,7 @@
  */
 import { BasePlugin, type Body, EventManager, type Meta, type Uppy, type UppyFile } from '@uppy/core';
 import type { RemoteUppyFile } from '@uppy/core/utils';
-import { filterFilesToEmitUploadStarted, filterFilesToUpload } from '@uppy/core/utils';
+import { filterFilesToEmitUploadStarted, filterFilesToUpload, RateLimitedQueue } from '@uppy/core/utils';
 import type { RemoteTask, UploadBackend, UploadTask } from '../backends/backend.js';
 import { precheckFile } from '../content/precheck.js';
 import { UploadError } from '../errors.js';
@@ -54,7 +54,10 @@ export class SignetUploadPlugin<M extends Meta, B extends Body> extends BasePlug
     if (file.isRemote || !(file.data instanceof Blob)) return;
     const data = file.data;
     // A removed file's turn comes to nothing.
-    const check = this.#inTurn(() => (this.uppy.getFile(file.id) ? precheckFile(data) : undefined)).then(
+    const inTurn = this.#precheckQueue.wrapPromiseFunction(async () =>
+      this.uppy.getFile(file.id) ? precheckFile(data) : undefined,
+    );
+    const check = inTurn().then(
       (error) => (error ? this.opts.localize(error) : undefined),
       () => undefined, // an unreadable local file is the server's to judge
     );
@@ -67,21 +70,8 @@ export class SignetUploadPlugin<M extends Meta, B extends Body> extends BasePlug
     });
   };
 
-  /** Prechecks running; a pick of 10,000 files must not open 10,000 reads at once. */
-  #running = 0;
-  #waiting: (() => void)[] = [];
-
-  async #inTurn<T>(task: () => Promise<T> | T): Promise<T> {
-    if (this.#running < PRECHECKS_AT_ONCE) this.#running++;
-    else await new Promise<void>((resolve) => this.#waiting.push(resolve)); // the finished task's slot is ours
-    try {
-      return await task();
-    } finally {
-      const next = this.#waiting.shift();
-      if (next) next();
-      else this.#running--;
-    }
-  }
+  /** Prechecks in turn (Uppy's own queue): a pick of 10,000 files must not open 10,000 reads at once. */
+  #precheckQueue = new RateLimitedQueue(PRECHECKS_AT_ONCE);
 
   #onFileRemoved = (file: UppyFile<M, B>) => {
     this.#prechecks.delete(file.id);
