@@ -47,6 +47,8 @@ export default defineConfig({
           globalSetup: ['test/browser-setup.ts', 'server/test/services-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
+          // expect.poll waits for an outcome that does come; 1 s (the default) is too short on a loaded 2-core runner.
+          expect: { poll: { timeout: 20_000 } },
           browser: {
             enabled: true,
             headless: true,
@@ -64,6 +66,7 @@ export default defineConfig({
           include: ['test/e2e/**/*.test.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
+          expect: { poll: { timeout: 20_000 } },
           fileParallelism: false,
         },
       },

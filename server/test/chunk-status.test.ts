@@ -99,6 +99,44 @@ describe('the status of a chunked upload (GET with X-Unique-Upload-Id)', () => {
     expect(next).toMatchObject({ status: 200, body: { done: false, bytes: 200 } });
   });
 
+  test('a renewed signature continues the session on every chunk, also in parallel, and a stranger’s burns no use', async () => {
+    const server = await startTestServer({ config: { users } });
+    const id = 'status-upload-renewed';
+    const first = await signAs(server.url, ALICE, { public_id: 'reloaded', timestamp: nowSeconds() });
+    expect((await sendChunk(server, first, 'bytes 0-99/400', DATA.subarray(0, 100), id)).status).toBe(200);
+    await nextSecond();
+    // The page reloaded: the same user's fresh signature for the same parameters, issued once, carries the rest.
+    const fresh = await signAs(server.url, ALICE, { public_id: 'reloaded', timestamp: nowSeconds() });
+    const middle = await Promise.all([
+      sendChunk(server, fresh, 'bytes 100-199/400', DATA.subarray(100, 200), id),
+      sendChunk(server, fresh, 'bytes 200-299/400', DATA.subarray(200, 300), id),
+    ]);
+    expect(middle.map((answer) => answer.status)).toEqual([200, 200]);
+    const last = await sendChunk(server, fresh, 'bytes 300-399/400', DATA.subarray(300), id);
+    expect(last.body).toMatchObject({ public_id: 'reloaded', bytes: 400, etag: md5(DATA) });
+
+    // Bob's signature for the same parameters is refused on Alice's session, and is still good for his own upload.
+    const other = 'status-upload-strangers';
+    // (Alice's first signature was her session's one use: a second session needs its own.)
+    expectCode(
+      await sendChunk(server, first, 'bytes 0-99/400', DATA.subarray(0, 100), other),
+      400,
+      'SIGNATURE_REPLAYED',
+    );
+    await nextSecond();
+    const again = await signAs(server.url, ALICE, { public_id: 'reloaded', timestamp: nowSeconds() });
+    expect((await sendChunk(server, again, 'bytes 0-99/400', DATA.subarray(0, 100), other)).status).toBe(200);
+    await nextSecond();
+    const bobs = await signAs(server.url, BOB, { public_id: 'reloaded', timestamp: nowSeconds() });
+    expectCode(
+      await sendChunk(server, bobs, 'bytes 100-199/400', DATA.subarray(100, 200), other),
+      403,
+      'CHUNK_FORBIDDEN',
+    );
+    const own = await sendChunk(server, bobs, 'bytes 0-399/400', DATA, 'bobs-own-upload');
+    expect(own.status).toBe(200);
+  });
+
   test('tells strangers nothing: another user, other parameters, no signature and an unused id get one same 404', async () => {
     const server = await startTestServer({ config: { users, presets: { open: { unsigned: true } } } });
     const id = 'status-upload-3';

@@ -1,4 +1,5 @@
 import type { UploadApiResponse, UploadParams } from '../protocol/params.js';
+import type { RetryWait } from './retry.js';
 
 /** One file to send, with the options in force for it (not yet signed). */
 export interface UploadTask {
@@ -12,6 +13,8 @@ export interface UploadTask {
   resume?: ChunkSession;
   /** Told when a chunked upload opens its session, so the page can offer to resume it after a reload. */
   onSession?(session: ChunkSession): void;
+  /** Told when a failed request waits (offline, or its backoff) before it is tried again; null once the server answers. */
+  onWait?(wait: RetryWait | null): void;
 }
 
 /** A chunked upload's session on the server: its id and the chunk size its ranges were cut with. */

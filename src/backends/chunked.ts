@@ -80,6 +80,7 @@ export async function sendChunked(
       },
     });
     if (result.status < 200 || result.status >= 300) throw channel.asError(result);
+    task.onWait?.(null);
     done[index] = true;
     loaded[index] = chunk.size;
     report();
@@ -139,11 +140,14 @@ export async function sendChunked(
     return null;
   };
 
-  for (let attempt = 0, renewed = false, waited = false; ; ) {
+  // A session continued after a page reload starts by asking what the server already holds.
+  for (let attempt = 0, renewed = false, waited = false, ask = plan.uploadId !== undefined; ; ) {
     const round = roundSignal(task.signal);
     try {
-      if (attempt > 0) {
+      if (attempt > 0 || ask) {
+        ask = false;
         const stored = await reconcile(round.signal);
+        task.onWait?.(null); // the server answered: the network is back
         if (stored) return stored;
       }
       return await pass(round.signal);
@@ -168,7 +172,8 @@ export async function sendChunked(
       }
       if (!isTransient(error) || attempt >= policy.attempts) throw error;
       attempt++;
-      await waitToRetry(attempt, policy, task.signal, error instanceof UploadError ? error.retryAfter : undefined);
+      const retryAfter = error instanceof UploadError ? error.retryAfter : undefined;
+      await waitToRetry(attempt, policy, task.signal, retryAfter, task.onWait);
     } finally {
       round.release();
     }

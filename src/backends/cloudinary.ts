@@ -1,5 +1,6 @@
 import { UploadError } from '../errors.js';
 import { paramToString, type SignedParams, type UploadApiResponse, type UploadParams } from '../protocol/params.js';
+import { apiUrl } from './api-url.js';
 import type { RemoteTarget, RemoteTask, UploadBackend, UploadTask } from './backend.js';
 import { sendChunked } from './chunked.js';
 import {
@@ -43,7 +44,7 @@ export class CloudinaryBackend implements UploadBackend {
 
   get endpoint(): string {
     const { uploadUrl, cloudName, resourceType } = this.options;
-    return `${uploadUrl.replace(/\/+$/, '')}/v1_1/${encodeURIComponent(cloudName)}/${resourceType}/upload`;
+    return apiUrl(uploadUrl, cloudName, `${resourceType}/upload`);
   }
 
   async upload(task: UploadTask): Promise<UploadApiResponse> {
@@ -73,7 +74,7 @@ export class CloudinaryBackend implements UploadBackend {
         } else if ((code === 'SIGNATURE_EXPIRED' || code === 'SIGNATURE_REPLAYED') && !renewed) renewed = true;
         else if (size <= chunkSize && !task.resume && !chunked && isTransient(error) && attempt < policy.attempts) {
           attempt++;
-          await waitToRetry(attempt, policy, task.signal);
+          await waitToRetry(attempt, policy, task.signal, undefined, task.onWait);
         } else throw error;
       }
     }

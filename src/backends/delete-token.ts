@@ -4,10 +4,11 @@
  * server take the same request.
  */
 import { UploadError } from '../errors.js';
+import { apiUrl } from './api-url.js';
 import { errorFromBody } from './signer.js';
 
 export async function deleteByToken(uploadUrl: string, cloudName: string, token: string): Promise<void> {
-  const endpoint = `${uploadUrl.replace(/\/+$/, '')}/v1_1/${encodeURIComponent(cloudName)}/delete_by_token`;
+  const endpoint = apiUrl(uploadUrl, cloudName, 'delete_by_token');
   const response = await fetch(endpoint, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },

@@ -38,6 +38,9 @@ export function isTransient(error: unknown): boolean {
   return status >= 500 || status === 408;
 }
 
+/** Why an upload is not moving: the browser is offline, or a failed request waits its backoff. */
+export type RetryWait = 'offline' | 'retrying';
+
 /** The longest a rate limit is waited out before the upload counts as failed. */
 export const MAX_RATE_WAIT_S = 60;
 
@@ -48,15 +51,21 @@ export function isOffline(): boolean {
 
 /**
  * Waits before try `attempt`: until the browser is online again, then the backoff (or the server's `Retry-After`,
- * whichever is longer). Rejects with ABORTED when `signal` aborts.
+ * whichever is longer), telling `onWait` which (the person sees why nothing moves). Rejects with ABORTED when
+ * `signal` aborts.
  */
 export async function waitToRetry(
   attempt: number,
   policy: RetryPolicy,
   signal: AbortSignal,
   retryAfterS?: number,
+  onWait?: (wait: RetryWait) => void,
 ): Promise<void> {
-  if (isOffline()) await untilOnline(signal);
+  if (isOffline()) {
+    onWait?.('offline');
+    await untilOnline(signal);
+  }
+  onWait?.('retrying');
   await sleep(Math.max(backoffMs(attempt, policy), (retryAfterS ?? 0) * 1000), signal);
 }
 

@@ -182,6 +182,17 @@ export const de: SignetLocale = {
     RATE_LIMITED: 'Warten Sie einen Moment und versuchen Sie es dann erneut.',
     STORAGE_FULL: 'Der Server hat keinen Platz mehr. Versuchen Sie es später erneut.',
   },
+  network: {
+    offline: 'Sie sind offline. Die Uploads gehen weiter, sobald die Verbindung zurück ist.',
+    retrying: 'Die Verbindung wurde unterbrochen. Neuer Versuch …',
+  },
+  resume: {
+    one: 'Ein Upload wurde nicht beendet: {names}.',
+    many: '{count} Uploads wurden nicht beendet: {names}.',
+    hint: 'Wählen Sie dieselben Dateien erneut aus, um dort fortzufahren, wo sie stehen geblieben sind.',
+    choose: 'Dateien zum Fortsetzen auswählen',
+    discard: 'Verwerfen',
+  },
   uppy: {
     dashboardTitle: 'Datei-Upload',
     dashboardWindowTitle: 'Datei-Upload',

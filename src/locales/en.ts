@@ -107,6 +107,19 @@ export const en = {
     RATE_LIMITED: 'Wait a moment, then retry.',
     STORAGE_FULL: 'The server is out of space. Retry later.',
   },
+  /** Why a run is not moving, in its summary (the live region) until bytes move again. */
+  network: {
+    offline: 'You are offline. The uploads go on when the connection is back.',
+    retrying: 'The connection was lost. Trying again…',
+  },
+  /** Chunked uploads a reload (or a closed tab) left unfinished (uploader/unfinished.ts), offered on the next visit. */
+  resume: {
+    one: 'An upload did not finish: {names}.',
+    many: '{count} uploads did not finish: {names}.',
+    hint: 'Choose the same files again to continue where they stopped.',
+    choose: 'Choose files to resume',
+    discard: 'Discard',
+  },
   /**
    * Uppy's own words (its Dashboard, status bar and link import), over Uppy's published locale for the language
    * (`@uppy/locales`): where we say it differently (no product names) and what a pack leaves untranslated or gets

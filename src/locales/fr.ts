@@ -176,6 +176,17 @@ export const fr: SignetLocale = {
     RATE_LIMITED: 'Patientez un instant, puis réessayez.',
     STORAGE_FULL: 'Le serveur manque d’espace. Réessayez plus tard.',
   },
+  network: {
+    offline: 'Vous êtes hors ligne. Les envois reprendront dès le retour de la connexion.',
+    retrying: 'La connexion a été perdue. Nouvel essai…',
+  },
+  resume: {
+    one: 'Un envoi n’a pas abouti : {names}.',
+    many: '{count} envois n’ont pas abouti : {names}.',
+    hint: 'Choisissez à nouveau les mêmes fichiers pour reprendre là où ils se sont arrêtés.',
+    choose: 'Choisir les fichiers à reprendre',
+    discard: 'Abandonner',
+  },
   uppy: {
     dashboardTitle: 'Téléversement de fichiers',
     dashboardWindowTitle: 'Téléversement de fichiers',

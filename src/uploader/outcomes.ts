@@ -5,6 +5,7 @@
  * (stored, existing, refused) leaves it for the results when its run completes; a failure a retry can cure stays.
  */
 import type { Body, Meta, Uppy, UppyFile } from '@uppy/core';
+import type { RetryWait } from '../backends/retry.js';
 import { UploadError } from '../errors.js';
 import { SignetBatchCancelledEvent } from '../events/batch-cancelled.js';
 import type { FileSummary, UploadOutcome } from '../events/file-summary.js';
@@ -33,6 +34,8 @@ export class OutcomeTracker {
   queued = 0;
   /** Files in the run under way, announced once as it starts ("Uploading 3 files…"); 0 between runs. */
   running = 0;
+  /** Why the run is not moving (offline, or a failed request's backoff); null once the server answers again. */
+  network: RetryWait | null = null;
   /** The outcomes of the batch so far: refusals before upload, then the run's files. */
   #outcomes: UploadOutcome[] = [];
   /** The last run's verdict while nothing waits; null before any run and once a new batch begins. */
@@ -60,6 +63,13 @@ export class OutcomeTracker {
     // Uppy's retryUpload runs the file but, unlike upload() and retryAll(), fires no `complete`.
     await uppy.retryUpload(fileId);
     this.#complete();
+  }
+
+  /** A failed request waits to be tried again (upload-plugin.ts `onWait`): the summary says why nothing moves. */
+  waiting(wait: RetryWait | null): void {
+    if (this.network === wait) return;
+    this.network = wait;
+    this.host.requestUpdate();
   }
 
   /** Adds the files of a held-back folder again under the fixed name (the person accepted the suggestion). */
@@ -203,6 +213,8 @@ export class OutcomeTracker {
     uppy.on('info-visible', () => {
       const info = uppy.getState().info.at(-1);
       if (info?.type !== 'error' || info.details instanceof UploadError) return;
+      // Uppy's own "No Internet connection" (Uppy.updateOnlineStatus) is no file's outcome: the summary says it.
+      if (info.message === uppy.i18n('noInternetConnection')) return;
       queueMicrotask(() => {
         if (this.#restrictionMessages.has(info.message) || this.#uploadErrorMessages.has(info.message)) return;
         this.notice('', new UploadError(this.#codeOfInfo(info.message), info.message), `info-${info.message}`);
@@ -241,6 +253,7 @@ export class OutcomeTracker {
 
   /** A run ended: its files join the results, those that ended leave the queue, and the page hears once. */
   #complete(): void {
+    this.network = null;
     const { uppy } = this;
     const outcomes = this.#outcomes;
     this.running = 0;

@@ -2,6 +2,7 @@
  * The results' lines and summary, in the person's words (see results.ts for the container). Loaded with Uppy.
  */
 import { css, html, nothing, type TemplateResult } from 'lit';
+import type { RetryWait } from '../backends/retry.js';
 import { isRetryable, type UploadError } from '../errors.js';
 import type { FileSummary, UploadOutcome } from '../events/file-summary.js';
 import type { SignetLocale } from '../locales/en.js';
@@ -17,10 +18,17 @@ export function outcomeFor(file: FileSummary, error: UploadError): UploadOutcome
 /**
  * "3 uploaded, 1 already existed, 1 not accepted, 1 not added" (parts in that order, empty ones left out): "not
  * accepted" is the server's refusal of a file sent, "not added" what never joined the queue. While a run of
- * `running` files is under way, "Uploading 3 files…": the same words until it ends, so it is announced once.
+ * `running` files is under way, "Uploading 3 files…": the same words until it ends, so it is announced once, unless
+ * the network stops it meanwhile (`network`): then why, until bytes move again.
  */
-export function summarize(results: readonly Result[], locale: SignetLocale, running = 0): string {
+export function summarize(
+  results: readonly Result[],
+  locale: SignetLocale,
+  running = 0,
+  network: RetryWait | null = null,
+): string {
   const strings = locale.outcomes;
+  if (running > 0 && network) return locale.network[network];
   if (running > 0)
     return running === 1 ? strings.uploadingOne : fill(strings.uploadingMany, { count: running }, locale.language);
   const count = { success: 0, existing: 0, refused: 0, notAdded: 0, failed: 0, held: 0 };

@@ -6,6 +6,7 @@
  * its live region); the lines themselves are drawn by results-view.ts, which loads with Uppy.
  */
 import { html, nothing, type TemplateResult } from 'lit';
+import type { RetryWait } from '../backends/retry.js';
 import type { UploadError } from '../errors.js';
 import type { UploadOutcome } from '../events/file-summary.js';
 import type { SignetLocale } from '../locales/en.js';
@@ -48,15 +49,16 @@ export interface ResultActions {
 
 /** Draws the summary and the lines (results-view.ts, loaded with Uppy: there are no results before it). */
 export interface ResultsView {
-  /** While a run of `running` files uploads, that; else how the files ended. */
-  summary(results: readonly Result[], strings: SignetLocale, running: number): string;
+  /** While a run of `running` files uploads, that (or why it is not moving); else how the files ended. */
+  summary(results: readonly Result[], strings: SignetLocale, running: number, network: RetryWait | null): string;
   items(results: readonly Result[], strings: SignetLocale, actions: ResultActions): TemplateResult[];
 }
 
 /**
  * The results: a summary line, then one item per file. The summary paragraph is rendered even when empty: a live
  * region must be in the page before its text changes, or the first change goes unheard. It says "Uploading 3 files…"
- * once as a run starts and how the files ended once it is over: progress and outcomes, each announced once.
+ * once as a run starts and how the files ended once it is over: progress and outcomes, each announced once. While
+ * the network is gone it says so ("You are offline…", "Connection lost…"), and returns to the run when it is back.
  */
 export function renderResults(
   results: readonly Result[],
@@ -64,8 +66,9 @@ export function renderResults(
   actions: ResultActions,
   view: ResultsView | undefined,
   running: number,
+  network: RetryWait | null = null,
 ): TemplateResult {
-  const summary = view?.summary(results, strings, running) ?? '';
+  const summary = view?.summary(results, strings, running, network) ?? '';
   return html`<div part="results" class=${results.length || summary ? '' : 'empty'}>
     <div class="results-head">
       <p part="summary" role="status" aria-live="polite">${summary}</p>

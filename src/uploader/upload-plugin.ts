@@ -6,11 +6,21 @@
 import { BasePlugin, type Body, EventManager, type Meta, type Uppy, type UppyFile } from '@uppy/core';
 import type { RemoteUppyFile } from '@uppy/core/utils';
 import { filterFilesToEmitUploadStarted, filterFilesToUpload, RateLimitedQueue } from '@uppy/core/utils';
-import type { RemoteTask, UploadBackend, UploadTask } from '../backends/backend.js';
+import type { ChunkSession, RemoteTask, UploadBackend, UploadTask } from '../backends/backend.js';
+import { isTransient, type RetryWait } from '../backends/retry.js';
 import { precheckFile } from '../content/precheck.js';
 import { UploadError } from '../errors.js';
 import type { UploadApiResponse, UploadParams } from '../protocol/params.js';
 import { uploadViaCompanion } from './remote-upload.js';
+import {
+  fingerprint,
+  forgetUnfinished,
+  listUnfinished,
+  matchUnfinished,
+  rememberUnfinished,
+  type UnfinishedUpload,
+} from './unfinished.js';
+import { anyUnfinished } from './unfinished-flag.js';
 
 /** Browser-side checks reading at once (each reads the head of one file). */
 const PRECHECKS_AT_ONCE = 4;
@@ -26,6 +36,13 @@ export interface SignetUploadPluginOptions {
   localize(error: UploadError): UploadError;
   /** A chosen file failed the browser-side checks before its upload began: it leaves the queue with its message. */
   onRefused(file: UppyFile<Meta, Body>, error: UploadError): void;
+  /**
+   * Where chunked sessions live (the default backend's endpoint): unfinished ones are remembered under it across
+   * page loads, and a chosen file that continues one resumes it (unfinished.ts). Null: nothing is remembered.
+   */
+  resumeScope(): string | null;
+  /** A file's failed request waits (the browser is offline, or a backoff) before it is tried again; null: it goes on. */
+  onWait(wait: RetryWait | null): void;
 }
 
 export class SignetUploadPlugin<M extends Meta, B extends Body> extends BasePlugin<SignetUploadPluginOptions, M, B> {
@@ -37,6 +54,10 @@ export class SignetUploadPlugin<M extends Meta, B extends Body> extends BasePlug
 
   /** Browser-side checks per file, started when the file is added, awaited before its upload. */
   #prechecks = new Map<string, Promise<UploadError | undefined>>();
+  /** Chosen files that continue an unfinished upload of an earlier page load, matched when added. */
+  #resumes = new Map<string, Promise<UnfinishedUpload | undefined>>();
+  /** What earlier page loads left unfinished, read once (only when the flag says there is any). */
+  #unfinished: Promise<UnfinishedUpload[]> | undefined;
 
   override install(): void {
     this.uppy.addUploader(this.#handleUpload);
@@ -53,6 +74,14 @@ export class SignetUploadPlugin<M extends Meta, B extends Body> extends BasePlug
   #onFileAdded = (file: UppyFile<M, B>) => {
     if (file.isRemote || !(file.data instanceof Blob)) return;
     const data = file.data;
+    const scope = this.opts.resumeScope();
+    if (scope && data instanceof File && anyUnfinished()) {
+      this.#unfinished ??= listUnfinished(scope).catch(() => []);
+      this.#resumes.set(
+        file.id,
+        this.#unfinished.then((records) => matchUnfinished(records, data)).catch(() => undefined),
+      );
+    }
     // A removed file's turn comes to nothing.
     const inTurn = this.#precheckQueue.wrapPromiseFunction(async () =>
       this.uppy.getFile(file.id) ? precheckFile(data) : undefined,
@@ -75,15 +104,19 @@ export class SignetUploadPlugin<M extends Meta, B extends Body> extends BasePlug
 
   #onFileRemoved = (file: UppyFile<M, B>) => {
     this.#prechecks.delete(file.id);
+    this.#resumes.delete(file.id);
   };
 
   #handleUpload = async (fileIDs: string[]): Promise<void> => {
     const files = filterFilesToUpload(this.uppy.getFilesByIds(fileIDs));
     this.uppy.emit('upload-start', filterFilesToEmitUploadStarted(files));
     // Parameters are fixed for the whole run before the first request, so counter suffixes follow the added order.
+    // A file that continues an unfinished upload keeps the parameters its session began with.
+    const resumes = await Promise.all(files.map((file) => this.#resumes.get(file.id)));
     const queue = files.map((file, i) => ({
       file,
-      params: this.opts.getParams(file as UppyFile<Meta, Body>, i + 1, files.length),
+      resume: resumes[i],
+      params: resumes[i]?.params ?? this.opts.getParams(file as UppyFile<Meta, Body>, i + 1, files.length),
     }));
     // One state update for the whole run (setFileMeta per file copies the file map each time: quadratic at 10,000).
     const state = this.uppy.getState().files;
@@ -94,16 +127,19 @@ export class SignetUploadPlugin<M extends Meta, B extends Body> extends BasePlug
     }
     this.uppy.setState({ files: next });
     const worker = async () => {
-      for (let next = queue.shift(); next; next = queue.shift()) await this.#uploadOne(next.file, next.params);
+      for (let next = queue.shift(); next; next = queue.shift())
+        await this.#uploadOne(next.file, next.params, next.resume);
     };
     await Promise.all(Array.from({ length: Math.max(1, this.opts.limit) }, worker));
+    this.#unfinished = undefined; // read again for the next pick: this run finished or kept some
   };
 
-  async #uploadOne(file: UppyFile<M, B>, params: UploadParams): Promise<void> {
+  async #uploadOne(file: UppyFile<M, B>, params: UploadParams, resume?: UnfinishedUpload): Promise<void> {
     const events = new EventManager(this.uppy);
     const controller = new AbortController();
     events.onFileRemove(file.id, () => controller.abort());
     events.onCancelAll(file.id, () => controller.abort());
+    const memory = this.#remember(file, params, resume);
     try {
       const name = file.name ?? 'file';
       const onProgress = (bytesUploaded: number, bytesTotal: number) => {
@@ -122,14 +158,26 @@ export class SignetUploadPlugin<M extends Meta, B extends Body> extends BasePlug
       } else {
         const refused = await this.#prechecks.get(file.id);
         if (refused) throw refused;
-        response = await this.opts.getBackend().upload({ file: file.data as Blob, name, params, signal, onProgress });
+        response = await this.opts.getBackend().upload({
+          file: file.data as Blob,
+          name,
+          params,
+          signal,
+          onProgress,
+          onWait: this.opts.onWait,
+          ...(resume ? { resume: { uploadId: resume.uploadId, chunkSize: resume.chunkSize } } : {}),
+          ...(memory ? { onSession: memory.began } : {}),
+        });
       }
+      await memory?.end();
       this.uppy.emit('upload-success', this.uppy.getFile(file.id), {
         status: 200,
         body: response as unknown as B,
         uploadURL: (response as UploadApiResponse).secure_url,
       });
     } catch (cause) {
+      // Kept for a later page load only when the network gave up on it; stopped or refused, it is over.
+      if (controller.signal.aborted || !isTransient(cause)) await memory?.end();
       if (controller.signal.aborted) return;
       const error = this.opts.localize(
         cause instanceof UploadError
@@ -140,6 +188,52 @@ export class SignetUploadPlugin<M extends Meta, B extends Body> extends BasePlug
     } finally {
       events.remove();
     }
+  }
+
+  /**
+   * Remembers the file's chunked session (unfinished.ts) from when it opens until the upload ends, so a reload can
+   * continue it. Undefined where nothing is remembered (no scope, a remote file, no secure context).
+   */
+  #remember(file: UppyFile<M, B>, params: UploadParams, resume?: UnfinishedUpload) {
+    const scope = this.opts.resumeScope();
+    const data = file.data;
+    if (!scope || file.isRemote || !(data instanceof File) || !globalThis.crypto?.subtle) return undefined;
+    let current = resume?.uploadId;
+    let print: Promise<string | null> | undefined = resume ? Promise.resolve(resume.fingerprint) : undefined;
+    // Writes in order, so the record an ended upload forgets is never written after it was forgotten.
+    let writes = Promise.resolve();
+    const queue = (write: () => Promise<void>) => {
+      writes = writes.then(write).catch(() => undefined);
+      return writes;
+    };
+    return {
+      began: ({ uploadId, chunkSize }: ChunkSession) => {
+        const previous = current;
+        current = uploadId;
+        print ??= fingerprint(data);
+        void queue(async () => {
+          if (previous && previous !== uploadId) await forgetUnfinished(previous);
+          const prints = await print;
+          if (!prints || current !== uploadId) return;
+          await rememberUnfinished({
+            uploadId,
+            chunkSize,
+            scope,
+            params,
+            name: data.name,
+            size: data.size,
+            lastModified: data.lastModified,
+            fingerprint: prints,
+            savedAt: Date.now(),
+          });
+        });
+      },
+      end: () =>
+        queue(async () => {
+          if (current) await forgetUnfinished(current);
+          current = undefined;
+        }),
+    };
   }
 
   /** Companion fetches the file and POSTs it to our upload endpoint with the same per-file signed fields. */

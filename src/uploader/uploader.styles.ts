@@ -161,12 +161,28 @@ export const styles = css`
   [part='confirm'] p {
     margin: calc(var(--signet-spacing) * 0.6) 0 var(--signet-spacing);
   }
-  .confirm-actions {
+  /* resume-offer.ts: what an earlier visit left unfinished, above the uploader. */
+  [part='resume'] {
+    margin-block-end: var(--signet-spacing);
+    padding: var(--signet-spacing);
+    border: 1px solid var(--signet-accent);
+    border-radius: var(--signet-radius);
+    background: var(--signet-surface);
+  }
+  [part='resume'] p {
+    margin: 0 0 calc(var(--signet-spacing) * 0.5);
+  }
+  [part='resume'] .hint {
+    color: var(--signet-muted);
+  }
+  .confirm-actions,
+  .resume-actions {
     display: flex;
     flex-wrap: wrap;
     gap: calc(var(--signet-spacing) * 0.5);
   }
-  .confirm-actions button {
+  .confirm-actions button,
+  .resume-actions button {
     padding: 0.4em 0.9em;
     border: 1px solid var(--signet-border);
     border-radius: calc(var(--signet-radius) * 0.7);
@@ -174,7 +190,8 @@ export const styles = css`
     color: var(--signet-text);
     cursor: pointer;
   }
-  .confirm-actions .primary {
+  .confirm-actions .primary,
+  .resume-actions .primary {
     border-color: var(--signet-accent);
     background: var(--signet-accent);
     color: var(--signet-on-accent);

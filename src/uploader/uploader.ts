@@ -1,5 +1,6 @@
 import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property } from 'lit/decorators.js';
+import { apiUrl } from '../backends/api-url.js';
 import type { UploadBackend } from '../backends/backend.js';
 import type { CloudinaryBackendOptions } from '../backends/cloudinary.js';
 import type { Signer } from '../backends/signer.js';
@@ -25,8 +26,10 @@ import { type Attachment, FormValue, type ValueFormat } from './form-value.js';
 import { describeLimits, tightest } from './limits.js';
 import type { RemoteSource } from './remote-sources.js';
 import { type Result, renderResults } from './results.js';
+import type { ResumeOffer } from './resume-offer.js';
 import { loadServerInfo, offeredSources, type ServerInfo } from './server-info.js';
 import type { UploaderStatus } from './status.js';
+import { anyUnfinished } from './unfinished-flag.js';
 import { styles } from './uploader.styles.js';
 import { UppyController } from './uppy-controller.js';
 import type { RuntimeOptions, RuntimeRestrictions, RuntimeSettings, Theme, UppyRuntime } from './uppy-runtime.js';
@@ -56,6 +59,11 @@ const DEFAULTS = {
  *
  * `mode="modal"` puts the options, the drop zone and the results in a native `<dialog>` opened by a button.
  *
+ * Large files go in chunks, and a cut connection or a server restart costs at most the chunks in flight. A chunked
+ * upload a reload (or a closed tab) interrupts is remembered in the browser (its session and parameters, never a
+ * signature or the bytes); on the next visit the element offers to continue it: the person chooses the same file
+ * again and it goes on from where the server stopped.
+ *
  * @summary Upload files with signed requests to a Cloudinary-compatible backend; a form control.
  *
  * @event {SignetUploadSuccessEvent} signet-upload-success - A file was stored; `event.response` is the server's JSON.
@@ -76,6 +84,9 @@ const DEFAULTS = {
  * @csspart confirm - The question asked when the dialog is closed while files upload.
  * @csspart dashboard - The element Uppy's Dashboard renders into.
  * @csspart drop-zone - The light drop zone shown until the Dashboard has loaded (on the first pointer over, focus in or drag onto the element).
+ * @csspart resume - The offer to continue uploads an earlier visit left unfinished (a reload, a closed tab): shown only then.
+ * @csspart resume-button - Its button that asks for the same files again; they continue where they stopped.
+ * @csspart resume-discard - Its button that forgets them.
  * @csspart options - The advanced options panel (`show-advanced-options`).
  * @csspart results - Under the drop zone: a summary line, then one item per file that ended.
  * @csspart summary - The results' summary line; the element's one polite live region.
@@ -322,6 +333,8 @@ export class SignetUploader extends LitElement {
   #dialogOpen = false;
   /** The options panel's element is defined (its module loaded on first use). */
   #panelDefined: Promise<void> | undefined;
+  /** The offer to continue uploads an earlier visit left unfinished; loaded only when one is remembered. */
+  #resumeOffer: ResumeOffer | undefined;
   /** Where focus was when the dialog opened: it goes back there on close. */
   #opener: HTMLElement | null = null;
 
@@ -408,6 +421,10 @@ export class SignetUploader extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     this.#syncLocale();
+    if (!this.#resumeOffer && anyUnfinished())
+      void import('./resume-offer.js').then(({ ResumeOffer }) => {
+        this.#resumeOffer ??= new ResumeOffer(this);
+      });
   }
 
   /** @internal The form was reset: the uploaded files leave the value and the results, chosen ones the queue. */
@@ -513,7 +530,7 @@ export class SignetUploader extends LitElement {
             </dialog>`
         : html`${options}${dashboard}${results}`;
     return html`<div part="base" class="base" dir=${this.#direction()} lang=${strings.language} ?inert=${disabled}>
-      ${body}
+      ${this.#resumeOffer?.render(strings) ?? nothing}${body}
     </div>`;
   }
 
@@ -550,6 +567,7 @@ export class SignetUploader extends LitElement {
       },
       this.#uppy.view,
       tracker?.running ?? 0,
+      tracker?.network ?? null,
     );
   }
 
@@ -561,7 +579,10 @@ export class SignetUploader extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('uploadUrl')) this.#askServer();
+    if (changed.has('uploadUrl')) {
+      this.#askServer();
+      if (changed.get('uploadUrl') !== undefined) void this.#resumeOffer?.refresh();
+    }
     // The panel's element loads when it is first shown: most pages never show it.
     if (this.showAdvancedOptions && !customElements.get('signet-advanced-options'))
       this.#panelDefined ??= import('../options/advanced-options.js').then((panel) => panel.defineAdvancedOptions());
@@ -825,7 +846,7 @@ export class SignetUploader extends LitElement {
   /** @internal Deletes an asset uploaded with `return-delete-token`, by its token (Cloudinary's `delete_by_token`). */
   async deleteUpload(token: string): Promise<void> {
     const { deleteByToken } = await import('../backends/delete-token.js');
-    await deleteByToken(this.uploadUrl, this.cloudName || this.#serverInfo?.cloudName || '', token);
+    await deleteByToken(this.uploadUrl, this.#cloudName, token);
   }
 
   /** A naming rule's refusal in the locale's words (the rules themselves speak English, for the server's logs). */
@@ -847,6 +868,8 @@ export class SignetUploader extends LitElement {
       companionUrl: this.companionUrl || `${this.uploadUrl.replace(/\/+$/, '')}/companion`,
       getBackend: () => this.backend,
       defaultBackend: () => this.#defaultBackend(),
+      resumeScope: () => this.#resumeScopeNow(),
+      onWait: (wait) => this.#uppy.tracker?.waiting(wait),
       getParams: (file, index, count) => {
         const params = paramsFor(this.#options, index, count);
         const folder = folderFor(this.#options.folder, relativePathOf(file));
@@ -943,10 +966,36 @@ export class SignetUploader extends LitElement {
     return strings;
   }
 
+  get #cloudName(): string {
+    return this.cloudName || this.#serverInfo?.cloudName || '';
+  }
+
+  /** @internal Where the default backend's chunked sessions live, once the server has said its cloud name. */
+  async resumeScope(): Promise<string | null> {
+    await this.serverInfoReady;
+    return this.#resumeScopeNow();
+  }
+
+  /** Null where uploads are not remembered: a page's own backend, or direct-to-S3 (its parts are S3's). */
+  #resumeScopeNow(): string | null {
+    if (this.backend || this.backendKind === 's3') return null;
+    return apiUrl(this.uploadUrl, this.#cloudName, `${this.resourceType}/upload`);
+  }
+
+  /** @internal The files chosen to continue unfinished uploads (resume-offer.ts): they join the queue and go. */
+  async resumeWith(files: File[]): Promise<void> {
+    if (this.mode === 'modal') await this.open();
+    this.#uppy.want();
+    const runtime = await this.#uppy.ready;
+    await runtime.addEarly({ files });
+    // Refused files (limits, a locked run) have their message in the results already; nothing else to say here.
+    await runtime.uppy.upload().catch(() => undefined);
+  }
+
   #defaultBackend(): CloudinaryBackendOptions {
     const messages = this.#strings.errors;
     return {
-      cloudName: this.cloudName || this.#serverInfo?.cloudName || '',
+      cloudName: this.#cloudName,
       uploadUrl: this.uploadUrl,
       resourceType: this.resourceType,
       chunkSize: this.chunkSize > 0 ? this.chunkSize : DEFAULTS.chunkSize,

@@ -7,6 +7,7 @@ import coreCss from '@uppy/core/css/style.min.css?inline';
 import dashboardCss from '@uppy/dashboard/css/style.min.css?inline';
 import type { UploadBackend } from '../backends/backend.js';
 import { CloudinaryBackend, type CloudinaryBackendOptions } from '../backends/cloudinary.js';
+import type { RetryWait } from '../backends/retry.js';
 import type { Signer } from '../backends/signer.js';
 import type { UploadError } from '../errors.js';
 import type { SignetLocale } from '../locales/en.js';
@@ -57,6 +58,10 @@ export interface RuntimeOptions {
   getBackend(): UploadBackend | undefined;
   /** The default backend's settings as they are now (the Cloudinary Upload API; built here, so it loads with Uppy). */
   defaultBackend(): CloudinaryBackendOptions;
+  /** Where the default backend's chunked sessions live, remembered across reloads (upload-plugin.ts); null: not. */
+  resumeScope(): string | null;
+  /** A failed request waits to be tried again: offline, or its backoff (the summary says so). */
+  onWait(wait: RetryWait | null): void;
   getParams(file: UppyFile<Meta, Body>, index: number, count: number): UploadParams;
   localize(error: UploadError): UploadError;
   /** A chosen file failed the browser-side checks before its upload: it leaves the queue, its message stays. */
@@ -155,6 +160,8 @@ export async function createRuntime(options: RuntimeOptions): Promise<UppyRuntim
       getParams: options.getParams,
       localize: options.localize,
       onRefused: options.onRefused,
+      resumeScope: options.resumeScope,
+      onWait: options.onWait,
       limit: 3,
     });
   }

@@ -6,8 +6,9 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { commands } from 'vitest/browser';
 import { CloudinaryBackend } from '../../src/backends/cloudinary.js';
 import type { RetryPolicy } from '../../src/backends/retry.js';
+import { en } from '../../src/locales/en.js';
 import type { UploadApiResponse } from '../../src/protocol/params.js';
-import { bytes, server, sha256, signWithServer } from '../helpers/browser.js';
+import { bytes, choose, mount, pressUpload, server, sha256, signWithServer, summaryText } from '../helpers/browser.js';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
@@ -181,5 +182,44 @@ describe('offline', () => {
     expect(response.bytes).toBe(size);
     expect(await storedBytes(response)).toBe(await sha256(file));
     expect(await assetsIn(folder)).toHaveLength(1);
+  });
+});
+
+describe('what the person is told', () => {
+  test('the summary says the connection was lost, then that the browser is offline, then how the run ended', async () => {
+    const via = await proxy();
+    const size = 4 * MiB;
+    const el = await mount();
+    el.backend = backend(via, 256 * KiB);
+    const said: string[] = [];
+    const summary = el.shadowRoot?.querySelector('[part="summary"]') as HTMLElement;
+    const observer = new MutationObserver(() => {
+      const text = summaryText(el);
+      if (said.at(-1) !== text) said.push(text);
+    });
+    observer.observe(summary, { childList: true, characterData: true, subtree: true });
+    try {
+      // A cut a third of the way in that lasts; the browser learns it is offline a moment later.
+      await commands.proxyDownAfter(via, Math.round(size / 3));
+      choose(el, [new File([bytes(size, 75)], 'cafe.bin')]);
+      const complete = new Promise((resolve) => el.addEventListener('signet-queue-complete', resolve, { once: true }));
+      await pressUpload(el);
+      await expect.poll(() => said).toContain(en.network.retrying);
+      setBrowserOnline(false);
+      await expect.poll(() => summaryText(el)).toBe(en.network.offline);
+      await commands.proxyDown(via, false);
+      setBrowserOnline(true);
+      await complete;
+      // Uppy's own "No Internet connection" is no file's outcome: nothing "not added" joins the results.
+      await expect.poll(() => summaryText(el)).toBe('1 uploaded');
+      // In order: the run, the lost connection, offline, the run again once bytes moved, the outcome.
+      const seen = said.filter((text, i) => text !== said[i - 1]);
+      expect(seen[0]).toBe(en.outcomes.uploadingOne);
+      expect(seen.indexOf(en.network.retrying)).toBeLessThan(seen.indexOf(en.network.offline));
+      expect(seen.lastIndexOf(en.outcomes.uploadingOne)).toBeGreaterThan(seen.indexOf(en.network.offline));
+      expect(seen.at(-1)).toBe('1 uploaded');
+    } finally {
+      observer.disconnect();
+    }
   });
 });

@@ -84,7 +84,10 @@ test('keyboard only: fill, attach through the dialog, upload, read the outcome, 
   // The keyboard-reachable picker: "browse files" opens the system's file chooser. Space, not Enter: both activate a
   // button, but headless Chromium driven over CDP opens no file chooser from Enter's click (on a plain page too).
   await tabTo(page, (f) => f.className.includes('uppy-Dashboard-browse'), 'browse files');
-  const chooser = page.waitForEvent('filechooser');
+  const chooser = page.waitForEvent('filechooser', { timeout: 20_000 }).catch(async (error: Error) => {
+    // Seen once in CI (not reproduced under load since): say where focus was, so the next failure is actionable.
+    throw new Error(`${error.message}; focus then: ${JSON.stringify(await focus(page))}`);
+  });
   await page.keyboard.press(' ');
   await (await chooser).setFiles({ name: 'smoke.png', mimeType: 'image/png', buffer: makePng(24, 16) });
 

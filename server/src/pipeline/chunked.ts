@@ -3,7 +3,8 @@
  * names; the first comes first, the middle ones in any order (several at once), the last last, and the last one
  * finalizes the file like a single upload. Before anything touches a session:
  *   - the chunk's parameters are authorised (pipeline/authorize.ts): a chunk carrying its session's own signature
- *     continues that use; any other signature is checked and spent like a new upload;
+ *     continues that use; the first chunk of a session spends a use; another signature for a known session (its
+ *     owner's renewed one: an aged signature, a page reloaded mid-upload) is checked but spends none;
  *   - the session must be the caller's: the same signature, or the same signer (the API secret's holder re-signing
  *     each chunk, as the official SDK does; a user the signing endpoint signed for) with the same parameters
  *     (403 CHUNK_FORBIDDEN otherwise), so nobody else can append to, alter or discard it.
@@ -81,8 +82,12 @@ export async function ingestChunk(
         const finished = open ? null : await ctx.sessions.finished(target.cloud, uploadId);
         const known = open?.owner ?? finished?.owner ?? null;
         const continues = known !== null && sameSignature(known, request);
+        // Another signature for a known session is its owner's renewed one (an aged signature, a page reloaded
+        // mid-upload) or a stranger's: either way it spends no use here. The owner's session was its one use, and
+        // a stranger is refused just below (CHUNK_FORBIDDEN) without having burnt a signature on it.
+        const use = continues ? {} : known ? { use: 'check' as const } : {};
         const auth = await authorizeUpload(ctx, request, {
-          ...(continues ? { continues: known.signer } : {}),
+          ...(continues ? { continues: known.signer } : use),
           declaredSize: Math.max(range.total ?? 0, range.end + 1),
           address: clientAddress(req),
         }).catch(async (error: unknown) => {

@@ -1,0 +1,121 @@
+/**
+ * Unfinished chunked uploads, remembered across page loads in IndexedDB so a reload (a crash, a closed tab, a phone
+ * that dropped the page) does not start a 3 GB file over. A record holds what the server needs to continue the
+ * session: its id, the chunk size its ranges were cut with and the parameters the first chunk was signed with, never
+ * a signature (the backend signs them again through the page's signing endpoint) and never the file's bytes (Chromium
+ * copies a stored File into the profile: a 100 MB file grew it by 95 MB). The person re-selects the file; it is
+ * matched by name, size, modification time and a SHA-256 of its first and last MiB, then continues from the
+ * server's offset (chunked.ts asks first). A `localStorage` flag (unfinished-flag.ts) says whether any record
+ * exists, so pages without one never open the database or load the offer (resume-offer.ts).
+ */
+import type { UploadParams } from '../protocol/params.js';
+import { UNFINISHED_FLAG } from './unfinished-flag.js';
+
+export interface UnfinishedUpload {
+  uploadId: string;
+  chunkSize: number;
+  /** The endpoint the session lives on (see uploader.ts `#resumeScope`); other endpoints never see the record. */
+  scope: string;
+  /** The parameters the session's chunks carry (unsigned; `timestamp` and `signature` are made anew). */
+  params: UploadParams;
+  name: string;
+  size: number;
+  lastModified: number;
+  fingerprint: string;
+  savedAt: number;
+}
+
+const DB = 'signet-upload';
+const STORE = 'unfinished';
+/**
+ * A day: the reference server keeps an idle session an hour (`limits.chunkTtlSeconds`), others may keep it longer;
+ * past that the server says the session is gone and the file starts over under a new one (chunked.ts).
+ */
+const KEEP_MS = 24 * 3600 * 1000;
+const MIB = 1024 * 1024;
+
+let db: Promise<IDBDatabase | null> | undefined;
+
+/** The database, or null where the browser has none (private modes, sandboxed frames): then nothing is remembered. */
+function open(): Promise<IDBDatabase | null> {
+  db ??= new Promise((resolve) => {
+    try {
+      const request = indexedDB.open(DB, 1);
+      request.onupgradeneeded = () => request.result.createObjectStore(STORE, { keyPath: 'uploadId' });
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => resolve(null);
+    } catch {
+      resolve(null);
+    }
+  });
+  return db;
+}
+
+async function run<T>(mode: IDBTransactionMode, work: (store: IDBObjectStore) => IDBRequest<T>): Promise<T | null> {
+  const database = await open();
+  if (!database) return null;
+  return new Promise((resolve) => {
+    const transaction = database.transaction(STORE, mode);
+    const request = work(transaction.objectStore(STORE));
+    transaction.oncomplete = () => resolve(request.result);
+    transaction.onerror = transaction.onabort = () => resolve(null);
+  });
+}
+
+function setFlag(any: boolean): void {
+  try {
+    if (any) localStorage.setItem(UNFINISHED_FLAG, '1');
+    else localStorage.removeItem(UNFINISHED_FLAG);
+  } catch {
+    // No storage: the flag is an optimisation only.
+  }
+}
+
+/** The records for `scope`, oldest first; records past their week are dropped on the way. */
+export async function listUnfinished(scope: string): Promise<UnfinishedUpload[]> {
+  const all = (await run('readonly', (store) => store.getAll() as IDBRequest<UnfinishedUpload[]>)) ?? [];
+  const now = Date.now();
+  const stale = all.filter((record) => now - record.savedAt > KEEP_MS);
+  for (const record of stale) await forgetUnfinished(record.uploadId);
+  if (all.length === stale.length) setFlag(false);
+  return all
+    .filter((record) => record.scope === scope && now - record.savedAt <= KEEP_MS)
+    .sort((a, b) => a.savedAt - b.savedAt);
+}
+
+export async function rememberUnfinished(record: UnfinishedUpload): Promise<void> {
+  await run('readwrite', (store) => store.put(record));
+  setFlag(true);
+}
+
+export async function forgetUnfinished(uploadId: string): Promise<void> {
+  await run('readwrite', (store) => store.delete(uploadId));
+  const left = await run('readonly', (store) => store.count());
+  if (!left) setFlag(false);
+}
+
+/**
+ * SHA-256 (hex) of the file's first and last MiB and its size: cheap on a 3 GB file, and a changed file differs.
+ * Null outside a secure context (no `crypto.subtle`): then uploads are not remembered.
+ */
+export async function fingerprint(file: Blob): Promise<string | null> {
+  if (!globalThis.crypto?.subtle) return null;
+  const head = file.slice(0, MIB);
+  const tail = file.size > MIB ? file.slice(Math.max(MIB, file.size - MIB)) : new Blob();
+  const bytes = await new Blob([head, tail, String(file.size)]).arrayBuffer();
+  const digest = await crypto.subtle.digest('SHA-256', bytes);
+  return Array.from(new Uint8Array(digest), (byte) => byte.toString(16).padStart(2, '0')).join('');
+}
+
+/** The record this chosen file continues, if any: same name, size and modification time, then the same bytes. */
+export async function matchUnfinished(
+  records: readonly UnfinishedUpload[],
+  file: File,
+): Promise<UnfinishedUpload | undefined> {
+  const candidates = records.filter(
+    (record) => record.name === file.name && record.size === file.size && record.lastModified === file.lastModified,
+  );
+  if (!candidates.length) return undefined;
+  const mine = await fingerprint(file);
+  return mine === null ? undefined : candidates.find((record) => record.fingerprint === mine);
+}
