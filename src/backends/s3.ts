@@ -20,6 +20,15 @@ import { UploadError } from '../errors.js';
 import type { UploadApiResponse, UploadParams } from '../protocol/params.js';
 import { DEFAULT_RETRY, isTransient, type RetryPolicy, waitToRetry } from './retry.js';
 import { errorFromBody, nowSeconds, type Signer } from './signer.js';
+import {
+  fingerprint,
+  forgetUnfinished,
+  listUnfinished,
+  matchUnfinished,
+  rememberUnfinished,
+  type UnfinishedUpload,
+} from './unfinished.js';
+import { anyUnfinished } from './unfinished-flag.js';
 
 const MiB = 1024 * 1024;
 
@@ -50,6 +59,11 @@ export interface S3BackendOptions {
   messages?: { NETWORK: string };
   /** How often and how long a failed S3 request is tried again (retry.ts); default DEFAULT_RETRY. */
   retry?: RetryPolicy;
+  /**
+   * Where unfinished multipart uploads are remembered across page loads (unfinished.ts; the element passes its
+   * server's `/api/s3`): a re-selected file that matches continues the bucket's upload. Null or unset: not.
+   */
+  resumeScope?: () => string | null;
 }
 
 export interface S3Backend {
@@ -65,6 +79,8 @@ interface Session {
   token: string;
   part_size: number;
   parts: number;
+  /** The token's deadline (Unix seconds). */
+  expires_at: number;
 }
 
 interface PartClient {
@@ -314,15 +330,23 @@ export function installS3Backend(uppy: Uppy<Meta, Body>, options: S3BackendOptio
   };
   const timers = new Set<ReturnType<typeof setTimeout>>();
   const onRemoved = (file: UppyFile<Meta, Body> | undefined) => {
-    if (file) forgetLater(file.id);
+    if (!file) return;
+    const session = sessions.get(file.id);
+    if (session) memory.ended(session.key); // the person stopped it: nothing to offer later
+    forgetLater(file.id);
   };
   const onCancelAll = () => {
-    for (const fileId of sessions.keys()) forgetLater(fileId);
+    for (const [fileId, session] of sessions) {
+      memory.ended(session.key);
+      forgetLater(fileId);
+    }
   };
   uppy.on('file-removed', onRemoved);
   uppy.on('cancel-all', onCancelAll);
+  const memory = unfinishedUploads(uppy, options.resumeScope);
 
   async function finish(file: UppyFile<Meta, Body>, session: Session): Promise<void> {
+    memory.ended(session.key);
     try {
       const response = await call<UploadApiResponse>('/api/s3/complete', { key: session.key, token: session.token });
       forget(file.id);
@@ -360,6 +384,8 @@ export function installS3Backend(uppy: Uppy<Meta, Body>, options: S3BackendOptio
       );
       return;
     }
+    // Given up on for good (refused, not the network): nothing for a later page load to continue.
+    if (file && session && event === 'upload-error' && !isTransient(args[1])) memory.ended(session.key);
     if (file && session && event === 'upload-progress') {
       const progress = args[1] as { bytesUploaded: number };
       lastReported.set(session.key, progress.bytesUploaded);
@@ -371,7 +397,22 @@ export function installS3Backend(uppy: Uppy<Meta, Body>, options: S3BackendOptio
     return emitOriginal(event, ...args);
   }) as typeof uppy.emit;
 
+  /** Takes up a multipart upload an earlier page load left unfinished: the plugin lists its parts and goes on. */
+  const resumeFrom = (file: UppyFile<Meta, Body>, record: UnfinishedUpload & { s3: object }): void => {
+    const { key, token, expiresAt } = record.s3;
+    const session: Session = { key, token, part_size: record.chunkSize, parts: 0, expires_at: expiresAt };
+    sessions.set(file.id, session);
+    byKey.set(key, { fileId: file.id, session });
+    partSizes.set(file.size ?? 0, session.part_size);
+    memory.resumed(key, record.uploadId);
+    uppy.setFileMeta(file.id, { signetParams: record.params } as unknown as Meta);
+    // What @uppy/aws-s3 reads to continue an upload (S3Uploader's resume state, meant for Golden Retriever).
+    uppy.setFileState(file.id, { s3Multipart: { key, uploadId: record.uploadId } } as never);
+  };
+
   const start = async (file: UppyFile<Meta, Body>, index: number, count: number): Promise<void> => {
+    const record = await memory.match(file.id);
+    if (record?.s3 && !sessions.has(file.id)) return resumeFrom(file, record as UnfinishedUpload & { s3: object });
     const existing = sessions.get(file.id);
     // A retried multipart upload resumes under the key it started with.
     const resume = (file as { s3Multipart?: { key: string } }).s3Multipart;
@@ -435,6 +476,9 @@ export function installS3Backend(uppy: Uppy<Meta, Body>, options: S3BackendOptio
       }
       const owner = byKey.get(request.key);
       if (!owner) throw new UploadError('SIGNATURE_INVALID', 'This file has no upload session; add it again.');
+      // A part of a multipart upload: the bucket's upload id is known now, so a reload can continue it.
+      if ('uploadId' in request && typeof request.uploadId === 'string' && 'partNumber' in request)
+        memory.began(owner.fileId, owner.session, request.uploadId);
       return call<{ url: string; headers?: Record<string, string> }>('/api/s3/sign', {
         token: owner.session.token,
         key: request.key,
@@ -458,6 +502,72 @@ export function installS3Backend(uppy: Uppy<Meta, Body>, options: S3BackendOptio
       for (const timer of timers) clearTimeout(timer);
       sessions.clear();
       byKey.clear();
+    },
+  };
+}
+
+/**
+ * The S3 side of unfinished.ts: a multipart upload is remembered from its first part until it completes, fails for
+ * good or is stopped, and a file added later that matches a record continues it (`match`).
+ */
+function unfinishedUploads(uppy: Uppy<Meta, Body>, scopeOf: (() => string | null) | undefined) {
+  /** Upload ids by object key, for what is remembered (or was resumed) in this page. */
+  const remembered = new Map<string, string>();
+  const matches = new Map<string, Promise<UnfinishedUpload | undefined>>();
+  let records: Promise<UnfinishedUpload[]> | undefined;
+  // Writes in order, so a record an ended upload forgets is never written after it was forgotten.
+  let writes = Promise.resolve();
+  const queue = (write: () => Promise<void>) => {
+    writes = writes.then(write).catch(() => undefined);
+  };
+  uppy.on('file-added', (file) => {
+    const scope = scopeOf?.();
+    const data = file.data;
+    if (!scope || !(data instanceof File) || !anyUnfinished()) return;
+    records ??= listUnfinished(scope).catch(() => []);
+    matches.set(
+      file.id,
+      records.then((list) => matchUnfinished(list, data)).catch(() => undefined),
+    );
+  });
+  return {
+    match(fileId: string): Promise<UnfinishedUpload | undefined> {
+      const match = matches.get(fileId) ?? Promise.resolve(undefined);
+      matches.delete(fileId);
+      return match;
+    },
+    resumed(key: string, uploadId: string): void {
+      remembered.set(key, uploadId);
+    },
+    began(fileId: string, session: Session, uploadId: string): void {
+      const scope = scopeOf?.();
+      const file = uppy.getFile(fileId);
+      const data = file?.data;
+      if (!scope || !(data instanceof File) || remembered.get(session.key) === uploadId) return;
+      if (!globalThis.crypto?.subtle) return;
+      remembered.set(session.key, uploadId);
+      const params = (file?.meta as { signetParams?: UploadParams } | undefined)?.signetParams ?? {};
+      queue(async () => {
+        const prints = await fingerprint(data);
+        if (!prints || remembered.get(session.key) !== uploadId) return;
+        await rememberUnfinished({
+          uploadId,
+          chunkSize: session.part_size,
+          scope,
+          params,
+          name: data.name,
+          size: data.size,
+          lastModified: data.lastModified,
+          fingerprint: prints,
+          savedAt: Date.now(),
+          s3: { key: session.key, token: session.token, expiresAt: session.expires_at },
+        });
+      });
+    },
+    ended(key: string): void {
+      const uploadId = remembered.get(key);
+      remembered.delete(key);
+      if (uploadId) queue(() => forgetUnfinished(uploadId));
     },
   };
 }

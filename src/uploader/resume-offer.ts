@@ -4,9 +4,9 @@
  * one to discard them. Loaded only when the flag says something is remembered (uploader.ts `connectedCallback`).
  */
 import { html, nothing, type ReactiveController, type ReactiveControllerHost, type TemplateResult } from 'lit';
+import { forgetUnfinished, listUnfinished, type UnfinishedUpload } from '../backends/unfinished.js';
 import type { SignetLocale } from '../locales/en.js';
 import { fill } from '../locales/fill.js';
-import { forgetUnfinished, listUnfinished, type UnfinishedUpload } from './unfinished.js';
 
 export interface ResumeHost extends ReactiveControllerHost {
   /** Settles once the full strings of the element's language have loaded. */

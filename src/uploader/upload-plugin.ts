@@ -8,10 +8,6 @@ import type { RemoteUppyFile } from '@uppy/core/utils';
 import { filterFilesToEmitUploadStarted, filterFilesToUpload, RateLimitedQueue } from '@uppy/core/utils';
 import type { ChunkSession, RemoteTask, UploadBackend, UploadTask } from '../backends/backend.js';
 import { isTransient, type RetryWait } from '../backends/retry.js';
-import { precheckFile } from '../content/precheck.js';
-import { UploadError } from '../errors.js';
-import type { UploadApiResponse, UploadParams } from '../protocol/params.js';
-import { uploadViaCompanion } from './remote-upload.js';
 import {
   fingerprint,
   forgetUnfinished,
@@ -19,8 +15,12 @@ import {
   matchUnfinished,
   rememberUnfinished,
   type UnfinishedUpload,
-} from './unfinished.js';
-import { anyUnfinished } from './unfinished-flag.js';
+} from '../backends/unfinished.js';
+import { anyUnfinished } from '../backends/unfinished-flag.js';
+import { precheckFile } from '../content/precheck.js';
+import { UploadError } from '../errors.js';
+import type { UploadApiResponse, UploadParams } from '../protocol/params.js';
+import { uploadViaCompanion } from './remote-upload.js';
 
 /** Browser-side checks reading at once (each reads the head of one file). */
 const PRECHECKS_AT_ONCE = 4;

@@ -4,6 +4,7 @@ import { apiUrl } from '../backends/api-url.js';
 import type { UploadBackend } from '../backends/backend.js';
 import type { CloudinaryBackendOptions } from '../backends/cloudinary.js';
 import type { Signer } from '../backends/signer.js';
+import { anyUnfinished } from '../backends/unfinished-flag.js';
 import { UploadError } from '../errors.js';
 import { SignetOptionsChangeEvent } from '../events/options-change.js';
 import type { SignetLocale, SignetStrings } from '../locales/en.js';
@@ -29,7 +30,6 @@ import { type Result, renderResults } from './results.js';
 import type { ResumeOffer } from './resume-offer.js';
 import { loadServerInfo, offeredSources, type ServerInfo } from './server-info.js';
 import type { UploaderStatus } from './status.js';
-import { anyUnfinished } from './unfinished-flag.js';
 import { styles } from './uploader.styles.js';
 import { UppyController } from './uppy-controller.js';
 import type { RuntimeOptions, RuntimeRestrictions, RuntimeSettings, Theme, UppyRuntime } from './uppy-runtime.js';
@@ -976,9 +976,10 @@ export class SignetUploader extends LitElement {
     return this.#resumeScopeNow();
   }
 
-  /** Null where uploads are not remembered: a page's own backend, or direct-to-S3 (its parts are S3's). */
+  /** The server's Upload API endpoint, or its `/api/s3` direct to S3; null (not remembered) for a page's own backend. */
   #resumeScopeNow(): string | null {
-    if (this.backend || this.backendKind === 's3') return null;
+    if (this.backend) return null;
+    if (this.backendKind === 's3') return `${this.uploadUrl.replace(/\/+$/, '')}/api/s3`;
     return apiUrl(this.uploadUrl, this.#cloudName, `${this.resourceType}/upload`);
   }
 

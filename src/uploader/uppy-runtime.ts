@@ -153,7 +153,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<UppyRuntim
   if (options.s3) {
     // The browser sends the bytes to the bucket; the server presigns every request and registers the file.
     const { installS3Backend } = await import('../backends/s3.js');
-    installS3Backend(uppy, { ...options.s3, params: options.getParams });
+    installS3Backend(uppy, { ...options.s3, params: options.getParams, resumeScope: options.resumeScope });
   } else {
     uppy.use(SignetUploadPlugin, {
       getBackend: () => options.getBackend() ?? new CloudinaryBackend(options.defaultBackend()),

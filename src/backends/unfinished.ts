@@ -6,7 +6,10 @@
  * copies a stored File into the profile: a 100 MB file grew it by 95 MB). The person re-selects the file; it is
  * matched by name, size, modification time and a SHA-256 of its first and last MiB, then continues from the
  * server's offset (chunked.ts asks first). A `localStorage` flag (unfinished-flag.ts) says whether any record
- * exists, so pages without one never open the database or load the offer (resume-offer.ts).
+ * exists, so pages without one never open the database or load the offer (uploader/resume-offer.ts). Two kinds:
+ * a session of Cloudinary's chunked protocol (uploader/upload-plugin.ts) and a multipart upload straight to S3
+ * (s3.ts), which also keeps the server's upload token: a capability for that one object key and that user, until
+ * its deadline, after which the record is dropped.
  */
 import type { UploadParams } from '../protocol/params.js';
 import { UNFINISHED_FLAG } from './unfinished-flag.js';
@@ -14,7 +17,7 @@ import { UNFINISHED_FLAG } from './unfinished-flag.js';
 export interface UnfinishedUpload {
   uploadId: string;
   chunkSize: number;
-  /** The endpoint the session lives on (see uploader.ts `#resumeScope`); other endpoints never see the record. */
+  /** The endpoint the session lives on (uploader.ts `#resumeScopeNow`); other endpoints never see the record. */
   scope: string;
   /** The parameters the session's chunks carry (unsigned; `timestamp` and `signature` are made anew). */
   params: UploadParams;
@@ -23,6 +26,13 @@ export interface UnfinishedUpload {
   lastModified: number;
   fingerprint: string;
   savedAt: number;
+  /** A multipart upload to S3 (`uploadId` is the bucket's): its object key and the server's token for it. */
+  s3?: { key: string; token: string; expiresAt: number };
+}
+
+/** Whether a record can still continue: within a day, and (S3) before its token's deadline. */
+function alive(record: UnfinishedUpload, now: number): boolean {
+  return now - record.savedAt <= KEEP_MS && (!record.s3 || record.s3.expiresAt * 1000 > now);
 }
 
 const DB = 'signet-upload';
@@ -75,12 +85,10 @@ function setFlag(any: boolean): void {
 export async function listUnfinished(scope: string): Promise<UnfinishedUpload[]> {
   const all = (await run('readonly', (store) => store.getAll() as IDBRequest<UnfinishedUpload[]>)) ?? [];
   const now = Date.now();
-  const stale = all.filter((record) => now - record.savedAt > KEEP_MS);
+  const stale = all.filter((record) => !alive(record, now));
   for (const record of stale) await forgetUnfinished(record.uploadId);
   if (all.length === stale.length) setFlag(false);
-  return all
-    .filter((record) => record.scope === scope && now - record.savedAt <= KEEP_MS)
-    .sort((a, b) => a.savedAt - b.savedAt);
+  return all.filter((record) => record.scope === scope && alive(record, now)).sort((a, b) => a.savedAt - b.savedAt);
 }
 
 export async function rememberUnfinished(record: UnfinishedUpload): Promise<void> {
