@@ -2,7 +2,7 @@ import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
 import { chromiumArgs, chromiumPath } from './scripts/chromium.mjs';
 import { workspaceAliases } from './server/workspace-aliases.js';
-import { makePdf, tempFileCount } from './test/helpers/commands.js';
+import { makePdf, makePhoneJpeg, readTags, tempFileCount } from './test/helpers/commands.js';
 import { cuttingProxyCommands } from './test/helpers/cutting-proxy.js';
 import { uppyAliases } from './vite.config.js';
 
@@ -54,7 +54,7 @@ export default defineConfig({
             headless: true,
             provider: playwright({ launchOptions: { executablePath: chromiumPath(), args: chromiumArgs } }),
             instances: [{ browser: 'chromium' }],
-            commands: { tempFileCount, makePdf, ...cuttingProxyCommands },
+            commands: { tempFileCount, makePdf, makePhoneJpeg, readTags, ...cuttingProxyCommands },
           },
         },
       },

@@ -25,6 +25,7 @@ import {
   forgetUnfinished,
   listUnfinished,
   matchUnfinished,
+  originalOf,
   rememberUnfinished,
   type UnfinishedUpload,
 } from './unfinished.js';
@@ -542,8 +543,8 @@ function unfinishedUploads(uppy: Uppy<Meta, Body>, scopeOf: (() => string | null
     began(fileId: string, session: Session, uploadId: string): void {
       const scope = scopeOf?.();
       const file = uppy.getFile(fileId);
-      const data = file?.data;
-      if (!scope || !(data instanceof File) || remembered.get(session.key) === uploadId) return;
+      const data = file && originalOf(file);
+      if (!scope || !data || remembered.get(session.key) === uploadId) return;
       if (!globalThis.crypto?.subtle) return;
       remembered.set(session.key, uploadId);
       const params = (file?.meta as { signetParams?: UploadParams } | undefined)?.signetParams ?? {};

@@ -127,3 +127,12 @@ export async function matchUnfinished(
   const mine = await fingerprint(file);
   return mine === null ? undefined : candidates.find((record) => record.fingerprint === mine);
 }
+
+/**
+ * The file as the person chose it, for matching: a photo's data may have been replaced by a copy without its
+ * metadata (uploader/strip-metadata.ts), which is made again, byte for byte, from the same file on a later visit.
+ */
+export function originalOf(file: { data?: unknown; signetOriginal?: unknown }): File | undefined {
+  const original = file.signetOriginal ?? file.data;
+  return original instanceof File ? original : undefined;
+}

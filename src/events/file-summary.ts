@@ -1,3 +1,4 @@
+import type { RemovedMetadata } from '../content/metadata.js';
 import type { UploadError } from '../errors.js';
 import type { UploadApiResponse } from '../protocol/params.js';
 
@@ -7,6 +8,8 @@ export interface FileSummary {
   name: string;
   size: number;
   type: string;
+  /** What the browser removed from the file before sending it (`keep-metadata` off); absent when nothing. */
+  removed?: RemovedMetadata[];
 }
 
 /**

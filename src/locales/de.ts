@@ -182,6 +182,12 @@ export const de: SignetLocale = {
     RATE_LIMITED: 'Warten Sie einen Moment und versuchen Sie es dann erneut.',
     STORAGE_FULL: 'Der Server hat keinen Platz mehr. Versuchen Sie es später erneut.',
   },
+  metadata: {
+    location: 'Standort vor dem Hochladen entfernt.',
+    locationAndDevice: 'Standort und Geräteangaben vor dem Hochladen entfernt.',
+    device: 'Geräteangaben vor dem Hochladen entfernt.',
+    other: 'Persönliche Metadaten vor dem Hochladen entfernt.',
+  },
   network: {
     offline: 'Sie sind offline. Die Uploads gehen weiter, sobald die Verbindung zurück ist.',
     retrying: 'Die Verbindung wurde unterbrochen. Neuer Versuch …',

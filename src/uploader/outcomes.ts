@@ -20,6 +20,7 @@ import type { UploadApiResponse, UploadParams } from '../protocol/params.js';
 import { restrictionError, tooMany } from './restrictions.js';
 import { outcomeFor, type Result } from './results-view.js';
 import { statusOf } from './status.js';
+import { removedFrom } from './strip-metadata.js';
 import type { UppyHost } from './uppy-controller.js';
 
 const relativePathOf = (file: { meta: Record<string, unknown> }): string | null =>
@@ -362,5 +363,12 @@ export class OutcomeTracker {
 }
 
 function summary(file: UppyFile<Meta, Body>): FileSummary {
-  return { id: file.id, name: file.name ?? '', size: file.size ?? 0, type: file.type ?? '' };
+  const removed = removedFrom(file);
+  return {
+    id: file.id,
+    name: file.name ?? '',
+    size: file.size ?? 0,
+    type: file.type ?? '',
+    ...(removed.length ? { removed } : {}),
+  };
 }

@@ -3,6 +3,7 @@
  */
 import { css, html, nothing, type TemplateResult } from 'lit';
 import type { RetryWait } from '../backends/retry.js';
+import type { RemovedMetadata } from '../content/metadata.js';
 import { isRetryable, type UploadError } from '../errors.js';
 import type { FileSummary, UploadOutcome } from '../events/file-summary.js';
 import type { SignetLocale } from '../locales/en.js';
@@ -187,6 +188,13 @@ export const resultsView: ResultsView = {
     ),
 };
 
+/** "Location and device details removed": what left the photo before upload, most sensitive first. */
+function removedWords(removed: readonly RemovedMetadata[], strings: SignetLocale): string {
+  const words = strings.metadata;
+  if (removed.includes('location')) return removed.includes('device') ? words.locationAndDevice : words.location;
+  return removed.includes('device') ? words.device : words.other;
+}
+
 /** `part` of a line: `result` and `result-<how it ended>`, so a page can style each with `::part()`. */
 const linePart = (status: string) => `result result-${status}`;
 
@@ -230,6 +238,7 @@ function outcomeItem(
       <span class="name">${outcome.file.name}</span>
       <span class="detail">${outcome.response.public_id}</span>${remove}
       ${existing ? html`<p class="message">${s.existingDetail}</p>` : nothing}
+      ${!existing && outcome.file.removed?.length ? html`<p class="message removed">${removedWords(outcome.file.removed, strings)}</p>` : nothing}
     </li>`;
   }
   const { error } = outcome;

@@ -13,6 +13,7 @@ import {
   forgetUnfinished,
   listUnfinished,
   matchUnfinished,
+  originalOf,
   rememberUnfinished,
   type UnfinishedUpload,
 } from '../backends/unfinished.js';
@@ -196,8 +197,8 @@ export class SignetUploadPlugin<M extends Meta, B extends Body> extends BasePlug
    */
   #remember(file: UppyFile<M, B>, params: UploadParams, resume?: UnfinishedUpload) {
     const scope = this.opts.resumeScope();
-    const data = file.data;
-    if (!scope || file.isRemote || !(data instanceof File) || !globalThis.crypto?.subtle) return undefined;
+    const data = originalOf(file);
+    if (!scope || file.isRemote || !data || !globalThis.crypto?.subtle) return undefined;
     let current = resume?.uploadId;
     let print: Promise<string | null> | undefined = resume ? Promise.resolve(resume.fingerprint) : undefined;
     // Writes in order, so the record an ended upload forgets is never written after it was forgotten.

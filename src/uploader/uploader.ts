@@ -155,6 +155,13 @@ export class SignetUploader extends LitElement {
    */
   @property({ type: Boolean, attribute: 'return-delete-token' }) returnDeleteToken = false;
 
+  /**
+   * Send photos with their metadata. By default the location, the device (make, model, serial numbers) and other
+   * personal metadata leave JPEG, PNG and WebP files in the browser before upload, without re-encoding (the pixels
+   * and the orientation stay); the file's result line says what was removed.
+   */
+  @property({ type: Boolean, attribute: 'keep-metadata' }) keepMetadata = false;
+
   /** Accepted types, as in `<input accept>`: MIME types, `type/*` wildcards and `.ext`, comma-separated. */
   @property() accept = '';
 
@@ -869,6 +876,7 @@ export class SignetUploader extends LitElement {
       getBackend: () => this.backend,
       defaultBackend: () => this.#defaultBackend(),
       resumeScope: () => this.#resumeScopeNow(),
+      stripMetadata: () => !this.keepMetadata,
       onWait: (wait) => this.#uppy.tracker?.waiting(wait),
       getParams: (file, index, count) => {
         const params = paramsFor(this.#options, index, count);

@@ -17,6 +17,7 @@ import { type EarlyPick, filesOf, SlicedAdder } from './add-files.js';
 import type { RemoteSource } from './remote-sources.js';
 import { resultsStyles } from './results-view.js';
 import { bridgeExternalForms, ShadowDashboard } from './shadow-dashboard.js';
+import { installMetadataStripper } from './strip-metadata.js';
 import { SignetUploadPlugin } from './upload-plugin.js';
 import { uppyThemeStyles } from './uppy-theme.js';
 
@@ -60,6 +61,8 @@ export interface RuntimeOptions {
   defaultBackend(): CloudinaryBackendOptions;
   /** Where the default backend's chunked sessions live, remembered across reloads (upload-plugin.ts); null: not. */
   resumeScope(): string | null;
+  /** Whether photos lose their location and device metadata before upload (strip-metadata.ts). */
+  stripMetadata(): boolean;
   /** A failed request waits to be tried again: offline, or its backoff (the summary says so). */
   onWait(wait: RetryWait | null): void;
   getParams(file: UppyFile<Meta, Body>, index: number, count: number): UploadParams;
@@ -150,6 +153,8 @@ export async function createRuntime(options: RuntimeOptions): Promise<UppyRuntim
   // At once: the Dashboard is on screen from here, before the sources below have loaded.
   adder = new SlicedAdder(uppy, dashboard.id, options.admit);
   dashboard.addFiles = (files) => void adder.add(files);
+  // Before the backends' own preprocessing (the S3 start sizes its parts from the file as it will be sent).
+  installMetadataStripper(uppy, options.stripMetadata);
   if (options.s3) {
     // The browser sends the bytes to the bucket; the server presigns every request and registers the file.
     const { installS3Backend } = await import('../backends/s3.js');

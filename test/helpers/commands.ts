@@ -1,4 +1,5 @@
 // Vitest browser commands: run in Node on behalf of a browser test, to look at what the server left on disk.
+import { execFileSync } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,9 +36,61 @@ export const makePdf: BrowserCommand<[encrypted: boolean]> = async (_context, en
   }
 };
 
+/** In a scratch folder that is removed afterwards. */
+async function inScratch<T>(work: (dir: string) => Promise<T>): Promise<T> {
+  const dir = await mkdtemp(join(tmpdir(), 'signet-photo-'));
+  try {
+    return await work(dir);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * A phone's photo: a 96×64 gradient JPEG (cjpeg) carrying what a phone writes (exiftool): its position, make,
+ * model, serial numbers, date, XMP with the position again, and orientation 6 (portrait). Base64.
+ */
+export const makePhoneJpeg: BrowserCommand<[]> = () =>
+  inScratch(async (dir) => {
+    const width = 96;
+    const height = 64;
+    const pixels = Buffer.alloc(width * height * 3);
+    for (let i = 0; i < width * height; i++) pixels.set([(i * 7) % 256, (i * 13) % 256, (i * 3) % 256], i * 3);
+    const ppm = Buffer.concat([Buffer.from(`P6\n${width} ${height}\n255\n`), pixels]);
+    const path = join(dir, 'photo.jpg');
+    await writeFile(path, execFileSync('cjpeg', [], { input: ppm }));
+    execFileSync('exiftool', [
+      '-q',
+      '-overwrite_original',
+      '-GPSLatitude=52.520008',
+      '-GPSLatitudeRef=N',
+      '-GPSLongitude=13.404954',
+      '-GPSLongitudeRef=E',
+      '-Make=Signet Phone',
+      '-Model=Model X',
+      '-SerialNumber=SN-1234567',
+      '-DateTimeOriginal=2026:01:02 03:04:05',
+      '-XMP:GPSLatitude=52.520008',
+      '-Orientation#=6',
+      path,
+    ]);
+    return (await readFile(path)).toString('base64');
+  });
+
+/** What exiftool reads in a file (base64): its tags as `group:name` → value, numbers as numbers. */
+export const readTags: BrowserCommand<[base64: string]> = (_context, base64) =>
+  inScratch(async (dir) => {
+    const path = join(dir, 'file');
+    await writeFile(path, Buffer.from(base64, 'base64'));
+    const [tags] = JSON.parse(execFileSync('exiftool', ['-j', '-a', '-G1', '-n', path], { encoding: 'utf8' }));
+    return tags as Record<string, unknown>;
+  });
+
 declare module 'vitest/browser' {
   interface BrowserCommands {
     tempFileCount(dataDir: string): Promise<number>;
     makePdf(encrypted: boolean): Promise<string>;
+    makePhoneJpeg(): Promise<string>;
+    readTags(base64: string): Promise<Record<string, unknown>>;
   }
 }

@@ -1,6 +1,7 @@
 // <signet-uploader backend="s3">: the element itself, driven like a person (its file input and Upload button),
 // uploading straight to radosgw through the S3 + PostgreSQL reference server of server/test/services-setup.ts.
 import { expect, inject, test } from 'vitest';
+import { commands } from 'vitest/browser';
 import '../../src/define.js';
 import type { UploadParams } from '../../src/protocol/params.js';
 import type { SignetUploader } from '../../src/uploader/uploader.js';
@@ -202,5 +203,28 @@ test('backend="s3": a multipart upload its page left (a reload) continues on the
   } finally {
     untap();
     second.remove();
+  }
+});
+
+test('backend="s3": a phone photo reaches the bucket without its location and device data', async () => {
+  const photo = Uint8Array.from(atob(await commands.makePhoneJpeg()), (c) => c.charCodeAt(0));
+  const el = s3Element(document);
+  try {
+    await el.updateComplete;
+    await el.ready;
+    choose(el, [new File([photo], 'listing.jpg', { type: 'image/jpeg' })]);
+    const success = next(el, 'signet-upload-success');
+    await pressUpload(el);
+    const { response, file } = await success;
+    const stored = new Uint8Array(await (await fetch(response.secure_url)).arrayBuffer());
+    expect(file.removed).toEqual(['location', 'device', 'other']);
+    expect(response.bytes).toBe(stored.length);
+    let text = '';
+    for (const byte of stored) text += String.fromCharCode(byte);
+    const tags = await commands.readTags(btoa(text));
+    expect(Object.keys(tags).filter((key) => /GPS|Make|Model|Serial/.test(key))).toEqual([]);
+    expect(tags['IFD0:Orientation']).toBe(6);
+  } finally {
+    el.remove();
   }
 });
