@@ -18,6 +18,7 @@ import type { UploadAuthorization } from './authorize.js';
 import { makeDeleteToken } from './delete-token.js';
 import { existingAnswer } from './existing.js';
 import { displayFilename, makePublicId } from './naming.js';
+import { stripTempFile } from './strip-metadata.js';
 import { removeQuietly } from './temp.js';
 
 /** Where an upload goes: the cloud and the URL's resource type (`auto` decides from the bytes). */
@@ -75,6 +76,8 @@ async function publish(
     declaredType: file.declaredType,
     storedAs: file.storedAs,
   });
+  // A preset's `strip_metadata`: the checked bytes lose their personal metadata before they are published.
+  if (settings.stripMetadata && !file.storedAs) Object.assign(file, await stripTempFile(file.tempFile, file));
   // The stored format is the checked one (from the bytes), whatever a raw public ID's own suffix says.
   const { format } = detected;
   const { publicId } = makePublicId({

@@ -27,6 +27,7 @@ const BOOLEANS = new Set([
   'overwrite',
   'allow_active_content',
   'return_delete_token',
+  'strip_metadata',
 ]);
 /** Sent by the SDKs with every preset call (their upload parameters' builder adds it); meaningless for a preset. */
 const IGNORED = new Set(['timestamp']);

@@ -49,6 +49,12 @@ export interface UploadPreset {
   moderation?: 'manual';
   /** Answer every upload with a `delete_token` that deletes it within 10 minutes (`POST /v1_1/:cloud/delete_by_token`). */
   return_delete_token?: boolean;
+  /**
+   * Remove location, device and other personal metadata from JPEG, PNG and WebP files before they are stored,
+   * losslessly (the widget does it in the browser; this covers uploads that did not come through it). Not for
+   * direct-to-S3 uploads, whose bytes are in the bucket before the server sees them.
+   */
+  strip_metadata?: boolean;
   auto_tagging?: AutoTagRule[];
 }
 
@@ -69,6 +75,7 @@ const KEYS: ReadonlySet<string> = new Set([
   'allow_active_content',
   'moderation',
   'return_delete_token',
+  'strip_metadata',
   'auto_tagging',
 ]);
 const RULE_KEYS: ReadonlySet<string> = new Set(['when', 'add']);
@@ -110,6 +117,7 @@ export function parsePreset(input: unknown, name: string): UploadPreset {
     'overwrite',
     'allow_active_content',
     'return_delete_token',
+    'strip_metadata',
   ] as const) {
     const value = optionalBoolean(input, key, fail);
     if (value !== undefined) preset[key] = value;

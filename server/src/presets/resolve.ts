@@ -62,6 +62,8 @@ export interface UploadSettings {
   moderation: 'manual' | null;
   /** Answer with a `delete_token` (valid 10 minutes). */
   returnDeleteToken: boolean;
+  /** A preset's `strip_metadata`: personal metadata leaves JPEG, PNG and WebP files before they are stored. */
+  stripMetadata: boolean;
   autoTagging: AutoTagRule[];
   /** Whether the request itself sent tags / context: on overwrite with `retainOnOverwrite`, the old ones stay otherwise. */
   sent: { tags: boolean; context: boolean };
@@ -108,6 +110,7 @@ export function resolveUploadSettings(
     moderation:
       params.moderation === 'manual' || presets.some((preset) => preset.moderation === 'manual') ? 'manual' : null,
     returnDeleteToken: params.returnDeleteToken ?? pick('return_delete_token') ?? false,
+    stripMetadata: pick('strip_metadata') ?? false,
     autoTagging: presets.flatMap((preset) => preset.auto_tagging ?? []),
     sent: { tags: params.tags !== undefined, context: params.context !== undefined },
   };
