@@ -80,6 +80,8 @@ export interface WidgetOptions {
   maxFileSize?: number;
   clientAllowedFormats?: string[];
   maxChunkSize?: number;
+  maxImageWidth?: number;
+  maxImageHeight?: number;
   resourceType?: ResourceType;
   folder?: string;
   tags?: string[];
@@ -133,6 +135,8 @@ const SUPPORTED = new Set<string>([
   'maxFileSize',
   'clientAllowedFormats',
   'maxChunkSize',
+  'maxImageWidth',
+  'maxImageHeight',
   'resourceType',
   'folder',
   'tags',
@@ -220,6 +224,8 @@ export type ElementSettings = Partial<
     | 'multiple'
     | 'maxFiles'
     | 'maxFileSize'
+    | 'maxImageWidth'
+    | 'maxImageHeight'
     | 'accept'
     | 'resourceType'
     | 'sources'
@@ -252,6 +258,8 @@ export function elementSettings(options: WidgetOptions): ElementSettings {
     locale: options.language ?? '',
     maxFiles: options.maxFiles ?? 0,
     maxFileSize: options.maxFileSize ?? 0,
+    maxImageWidth: options.maxImageWidth ?? 0,
+    maxImageHeight: options.maxImageHeight ?? 0,
   };
   const text = (key: 'cloudName' | 'apiKey' | 'companionUrl' | 'publicId' | 'folder' | 'uploadPreset') => {
     const value = options[key];

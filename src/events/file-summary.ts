@@ -10,6 +10,8 @@ export interface FileSummary {
   type: string;
   /** What the browser removed from the file before sending it (`keep-metadata` off); absent when nothing. */
   removed?: RemovedMetadata[];
+  /** The photo was made smaller before sending (`max-image-width`, `max-image-height`): its sizes then and now. */
+  resized?: { width: number; height: number; originalWidth: number; originalHeight: number };
 }
 
 /**

@@ -182,11 +182,12 @@ export const de: SignetLocale = {
     RATE_LIMITED: 'Warten Sie einen Moment und versuchen Sie es dann erneut.',
     STORAGE_FULL: 'Der Server hat keinen Platz mehr. Versuchen Sie es später erneut.',
   },
-  metadata: {
+  photos: {
     location: 'Standort vor dem Hochladen entfernt.',
     locationAndDevice: 'Standort und Geräteangaben vor dem Hochladen entfernt.',
     device: 'Geräteangaben vor dem Hochladen entfernt.',
     other: 'Persönliche Metadaten vor dem Hochladen entfernt.',
+    resized: 'Vor dem Hochladen von {from} auf {to} Pixel verkleinert.',
   },
   network: {
     offline: 'Sie sind offline. Die Uploads gehen weiter, sobald die Verbindung zurück ist.',

@@ -107,12 +107,13 @@ export const en = {
     RATE_LIMITED: 'Wait a moment, then retry.',
     STORAGE_FULL: 'The server is out of space. Retry later.',
   },
-  /** What left a photo in the browser before upload (`keep-metadata` off), on its result line. */
-  metadata: {
+  /** What the browser did to a photo before upload (metadata removed, `max-image-width`…), on its result line. */
+  photos: {
     location: 'Location removed before upload.',
     locationAndDevice: 'Location and device details removed before upload.',
     device: 'Device details removed before upload.',
     other: 'Personal metadata removed before upload.',
+    resized: 'Resized from {from} to {to} pixels before upload.',
   },
   /** Why a run is not moving, in its summary (the live region) until bytes move again. */
   network: {

@@ -176,11 +176,12 @@ export const fr: SignetLocale = {
     RATE_LIMITED: 'Patientez un instant, puis réessayez.',
     STORAGE_FULL: 'Le serveur manque d’espace. Réessayez plus tard.',
   },
-  metadata: {
+  photos: {
     location: 'Position retirée avant l’envoi.',
     locationAndDevice: 'Position et informations sur l’appareil retirées avant l’envoi.',
     device: 'Informations sur l’appareil retirées avant l’envoi.',
     other: 'Métadonnées personnelles retirées avant l’envoi.',
+    resized: 'Redimensionnée de {from} à {to} pixels avant l’envoi.',
   },
   network: {
     offline: 'Vous êtes hors ligne. Les envois reprendront dès le retour de la connexion.',

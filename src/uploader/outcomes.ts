@@ -17,6 +17,7 @@ import { fill } from '../locales/fill.js';
 import type { BatchCancelReason } from '../options/options.js';
 import { checkTree, fixRelativePath } from '../options/tree.js';
 import type { UploadApiResponse, UploadParams } from '../protocol/params.js';
+import { resizedOf } from './downscale.js';
 import { restrictionError, tooMany } from './restrictions.js';
 import { outcomeFor, type Result } from './results-view.js';
 import { statusOf } from './status.js';
@@ -364,11 +365,13 @@ export class OutcomeTracker {
 
 function summary(file: UppyFile<Meta, Body>): FileSummary {
   const removed = removedFrom(file);
+  const resized = resizedOf(file);
   return {
     id: file.id,
     name: file.name ?? '',
     size: file.size ?? 0,
     type: file.type ?? '',
     ...(removed.length ? { removed } : {}),
+    ...(resized ? { resized } : {}),
   };
 }

@@ -7,7 +7,7 @@ import type { RemovedMetadata } from '../content/metadata.js';
 import { isRetryable, type UploadError } from '../errors.js';
 import type { FileSummary, UploadOutcome } from '../events/file-summary.js';
 import type { SignetLocale } from '../locales/en.js';
-import { fill } from '../locales/fill.js';
+import { fill, formatNumber } from '../locales/fill.js';
 import type { Result, ResultActions, ResultsView } from './results.js';
 
 export type { Result } from './results.js';
@@ -190,9 +190,20 @@ export const resultsView: ResultsView = {
 
 /** "Location and device details removed": what left the photo before upload, most sensitive first. */
 function removedWords(removed: readonly RemovedMetadata[], strings: SignetLocale): string {
-  const words = strings.metadata;
+  const words = strings.photos;
   if (removed.includes('location')) return removed.includes('device') ? words.locationAndDevice : words.location;
   return removed.includes('device') ? words.device : words.other;
+}
+
+/** "Resized from 4000 × 3000 to 1600 × 1200 pixels before upload." */
+function resizedWords(resized: NonNullable<FileSummary['resized']>, strings: SignetLocale): string {
+  const size = (width: number, height: number) =>
+    `${formatNumber(width, strings.language)} × ${formatNumber(height, strings.language)}`;
+  return fill(
+    strings.photos.resized,
+    { from: size(resized.originalWidth, resized.originalHeight), to: size(resized.width, resized.height) },
+    strings.language,
+  );
 }
 
 /** `part` of a line: `result` and `result-<how it ended>`, so a page can style each with `::part()`. */
@@ -239,6 +250,7 @@ function outcomeItem(
       <span class="detail">${outcome.response.public_id}</span>${remove}
       ${existing ? html`<p class="message">${s.existingDetail}</p>` : nothing}
       ${!existing && outcome.file.removed?.length ? html`<p class="message removed">${removedWords(outcome.file.removed, strings)}</p>` : nothing}
+      ${!existing && outcome.file.resized ? html`<p class="message resized">${resizedWords(outcome.file.resized, strings)}</p>` : nothing}
     </li>`;
   }
   const { error } = outcome;

@@ -162,6 +162,18 @@ export class SignetUploader extends LitElement {
    */
   @property({ type: Boolean, attribute: 'keep-metadata' }) keepMetadata = false;
 
+  /**
+   * Photos (JPEG, PNG, WebP) wider than this many pixels are made smaller in the browser before upload, keeping
+   * their proportions and turned upright; never larger. 0: no limit. Cloudinary's `maxImageWidth`.
+   */
+  @property({ type: Number, attribute: 'max-image-width' }) maxImageWidth = 0;
+
+  /** Like `max-image-width`, for the height. */
+  @property({ type: Number, attribute: 'max-image-height' }) maxImageHeight = 0;
+
+  /** The quality (0–1) a made-smaller JPEG or WebP is saved at. */
+  @property({ type: Number, attribute: 'image-quality' }) imageQuality = 0.9;
+
   /** Accepted types, as in `<input accept>`: MIME types, `type/*` wildcards and `.ext`, comma-separated. */
   @property() accept = '';
 
@@ -877,6 +889,11 @@ export class SignetUploader extends LitElement {
       defaultBackend: () => this.#defaultBackend(),
       resumeScope: () => this.#resumeScopeNow(),
       stripMetadata: () => !this.keepMetadata,
+      downscale: () => ({
+        maxWidth: Math.max(0, this.maxImageWidth || 0),
+        maxHeight: Math.max(0, this.maxImageHeight || 0),
+        quality: Math.min(1, Math.max(0.1, this.imageQuality || 0.9)),
+      }),
       onWait: (wait) => this.#uppy.tracker?.waiting(wait),
       getParams: (file, index, count) => {
         const params = paramsFor(this.#options, index, count);

@@ -14,6 +14,7 @@ import type { SignetLocale } from '../locales/en.js';
 import { loadUppyLocale, type UppyLocale } from '../locales/index.js';
 import type { UploadParams } from '../protocol/params.js';
 import { type EarlyPick, filesOf, SlicedAdder } from './add-files.js';
+import { type DownscaleOptions, installDownscaler } from './downscale.js';
 import type { RemoteSource } from './remote-sources.js';
 import { resultsStyles } from './results-view.js';
 import { bridgeExternalForms, ShadowDashboard } from './shadow-dashboard.js';
@@ -63,6 +64,8 @@ export interface RuntimeOptions {
   resumeScope(): string | null;
   /** Whether photos lose their location and device metadata before upload (strip-metadata.ts). */
   stripMetadata(): boolean;
+  /** Photos larger than these are made smaller before upload (downscale.ts). */
+  downscale(): DownscaleOptions | null;
   /** A failed request waits to be tried again: offline, or its backoff (the summary says so). */
   onWait(wait: RetryWait | null): void;
   getParams(file: UppyFile<Meta, Body>, index: number, count: number): UploadParams;
@@ -155,6 +158,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<UppyRuntim
   dashboard.addFiles = (files) => void adder.add(files);
   // Before the backends' own preprocessing (the S3 start sizes its parts from the file as it will be sent).
   installMetadataStripper(uppy, options.stripMetadata);
+  installDownscaler(uppy, options.downscale);
   if (options.s3) {
     // The browser sends the bytes to the bucket; the server presigns every request and registers the file.
     const { installS3Backend } = await import('../backends/s3.js');

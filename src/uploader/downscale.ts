@@ -1,0 +1,100 @@
+/**
+ * `max-image-width` / `max-image-height`: large photos are made smaller in the browser before upload (never larger),
+ * re-encoded at `image-quality` in their own format (JPEG, PNG or WebP). An Uppy preprocessor after the metadata
+ * stripper (strip-metadata.ts), so it runs for every backend; the browser decodes off the main thread
+ * (`createImageBitmap`, which also turns the picture by its EXIF orientation, so the result is upright without any
+ * metadata) and draws on an `OffscreenCanvas` where there is one. What was done is noted on the file
+ * (`meta.signetResized`) for its result line and the events.
+ */
+import type { Body, Meta, Uppy, UppyFile } from '@uppy/core';
+
+export interface DownscaleOptions {
+  /** Pixels; 0 for no limit. */
+  maxWidth: number;
+  maxHeight: number;
+  /** 0–1, for JPEG and WebP. */
+  quality: number;
+}
+
+export interface Resized {
+  width: number;
+  height: number;
+  originalWidth: number;
+  originalHeight: number;
+}
+
+const RESIZABLE = new Set(['image/jpeg', 'image/png', 'image/webp']);
+
+export function resizedOf(file: UppyFile<Meta, Body>): Resized | undefined {
+  return (file.meta as { signetResized?: Resized }).signetResized;
+}
+
+export function installDownscaler(uppy: Uppy<Meta, Body>, limits: () => DownscaleOptions | null): () => void {
+  const downscale = async (fileIDs: string[]): Promise<void> => {
+    const wanted = limits();
+    if (!wanted || (!wanted.maxWidth && !wanted.maxHeight)) return;
+    for (const id of fileIDs) {
+      const file = uppy.getFile(id);
+      const data = file?.data;
+      if (!file || file.isRemote || !(data instanceof Blob) || !RESIZABLE.has(data.type) || resizedOf(file)) continue;
+      const smaller = await resize(data, wanted).catch(() => undefined); // undecodable: the server judges it
+      if (!smaller || !uppy.getFile(id)) continue;
+      const current = uppy.getFile(id);
+      const resized = new File([smaller.blob], file.name ?? 'file', {
+        type: smaller.blob.type,
+        lastModified: data instanceof File ? data.lastModified : Date.now(),
+      });
+      uppy.setFileState(id, {
+        data: resized,
+        size: resized.size,
+        // Who the file is for a page load that resumes it (backends/unfinished.ts `originalOf`).
+        signetOriginal: (current as { signetOriginal?: Blob }).signetOriginal ?? data,
+        meta: { ...current.meta, signetResized: smaller.resized },
+        progress: { ...current.progress, bytesTotal: resized.size },
+      } as never);
+    }
+  };
+  uppy.addPreProcessor(downscale);
+  return () => uppy.removePreProcessor(downscale);
+}
+
+async function resize(data: Blob, wanted: DownscaleOptions): Promise<{ blob: Blob; resized: Resized } | undefined> {
+  const bitmap = await createImageBitmap(data);
+  try {
+    const { width, height } = bitmap;
+    const scale = Math.min(
+      1,
+      wanted.maxWidth ? wanted.maxWidth / width : 1,
+      wanted.maxHeight ? wanted.maxHeight / height : 1,
+    );
+    if (scale >= 1) return undefined; // never larger, and a small photo keeps its own bytes
+    const to = { width: Math.max(1, Math.round(width * scale)), height: Math.max(1, Math.round(height * scale)) };
+    const blob = await draw(bitmap, to.width, to.height, data.type, wanted.quality);
+    return { blob, resized: { ...to, originalWidth: width, originalHeight: height } };
+  } finally {
+    bitmap.close();
+  }
+}
+
+async function draw(bitmap: ImageBitmap, width: number, height: number, type: string, quality: number) {
+  if (typeof OffscreenCanvas !== 'undefined') {
+    const canvas = new OffscreenCanvas(width, height);
+    const context = canvas.getContext('2d') as OffscreenCanvasRenderingContext2D;
+    context.imageSmoothingQuality = 'high';
+    context.drawImage(bitmap, 0, 0, width, height);
+    return canvas.convertToBlob({ type, quality });
+  }
+  const canvas = document.createElement('canvas');
+  canvas.width = width;
+  canvas.height = height;
+  const context = canvas.getContext('2d') as CanvasRenderingContext2D;
+  context.imageSmoothingQuality = 'high';
+  context.drawImage(bitmap, 0, 0, width, height);
+  return new Promise<Blob>((resolve, reject) =>
+    canvas.toBlob(
+      (blob) => (blob ? resolve(blob) : reject(new Error('The image could not be encoded.'))),
+      type,
+      quality,
+    ),
+  );
+}
