@@ -52,7 +52,13 @@ export default defineConfig({
           browser: {
             enabled: true,
             headless: true,
-            provider: playwright({ launchOptions: { executablePath: chromiumPath(), args: chromiumArgs } }),
+            // The camera source is tested with Chromium's fake camera (a test pattern), allowed without asking.
+            provider: playwright({
+              launchOptions: {
+                executablePath: chromiumPath(),
+                args: [...chromiumArgs, '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'],
+              },
+            }),
             instances: [{ browser: 'chromium' }],
             commands: { tempFileCount, makePdf, makePhoneJpeg, readTags, ...cuttingProxyCommands },
           },

@@ -183,8 +183,8 @@ const WITHOUT_EFFECT = new Set<string>([
   'showUploadMoreButton',
 ]);
 
-/** The sources <signet-uploader> offers; Cloudinary's others (camera, image search, stock sites …) are reported. */
-export const SOURCES = ['local', 'url', 'dropbox'] as const;
+/** The sources <signet-uploader> offers; Cloudinary's others (image search, stock sites …) are reported. */
+export const SOURCES = ['local', 'camera', 'url', 'dropbox'] as const;
 
 /**
  * Cloudinary's loader accepts snake_case names too (`cloud_name`, `upload_preset`) and turns them into camelCase;
@@ -273,10 +273,11 @@ export function elementSettings(options: WidgetOptions): ElementSettings {
 
 /**
  * Cloudinary shows every source by default. Against Cloudinary's own API there is no Companion of ours, so only the
- * device; against a Signet server the remote tabs too (the element narrows them to what the server serves).
+ * device; against a Signet server the remote tabs too (the element narrows them to what the server serves). The
+ * camera is asked for by name (`sources: ['local', 'camera']`): a default should not ask for camera access.
  */
 function sourcesFor(sources: readonly string[] | undefined, uploadUrl: string): string {
-  const wanted = sources ?? (uploadUrl === CLOUDINARY_API ? ['local'] : SOURCES);
+  const wanted = sources ?? (uploadUrl === CLOUDINARY_API ? ['local'] : ['local', 'url', 'dropbox']);
   return wanted.filter((s) => (SOURCES as readonly string[]).includes(s)).join(' ');
 }
 

@@ -74,7 +74,13 @@ export function parseInfo(body: unknown): ServerInfo {
   };
 }
 
-/** The sources the element offers: those its `sources` attribute names, in that order, that the server can serve. */
+/**
+ * The sources the element offers: those its `sources` attribute names, in that order, that the server can serve
+ * (the device's own, `local` and `camera`, always).
+ */
 export function offeredSources(requested: readonly string[], served: readonly string[] | null): string[] {
-  return served ? requested.filter((source) => served.includes(source)) : [...requested];
+  return served ? requested.filter((source) => DEVICE_SOURCES.has(source) || served.includes(source)) : [...requested];
 }
+
+/** Sources on the person's device: offered whatever the server serves (it only fetches remote files). */
+const DEVICE_SOURCES: ReadonlySet<string> = new Set(['local', 'camera']);

@@ -190,8 +190,9 @@ export class SignetUploader extends LitElement {
   @property({ type: Number }) height: number = DEFAULTS.height;
 
   /**
-   * Where files may come from, in tab order: `local` (device: picker, drop, paste), `url`, `dropbox`. A Signet server
-   * narrows it to what it can serve (`/api/config`): Dropbox shows only where the server has Dropbox keys.
+   * Where files may come from, in tab order: `local` (device: picker, drop, paste), `camera` (a photo or a video from
+   * the device's camera; on phones the system's own camera), `url`, `dropbox`. A Signet server narrows the remote
+   * ones to what it can serve (`/api/config`): Dropbox shows only where the server has Dropbox keys.
    */
   @property() sources = 'local';
 
@@ -883,6 +884,7 @@ export class SignetUploader extends LitElement {
       height: this.#dashboardHeight(),
       settings: this.runtimeSettings(),
       localFiles: this.#sources().includes('local'),
+      camera: this.#sources().includes('camera'),
       remoteSources: this.#sources().filter((s): s is RemoteSource => s === 'url' || s === 'dropbox'),
       companionUrl: this.companionUrl || `${this.uploadUrl.replace(/\/+$/, '')}/companion`,
       getBackend: () => this.backend,

@@ -53,6 +53,8 @@ export interface RuntimeOptions {
   settings: RuntimeSettings;
   /** Whether the person may pick, drop and paste files from their device. */
   localFiles: boolean;
+  /** The device's camera as a source (camera.ts; loaded only then). */
+  camera: boolean;
   /** Sources besides the local device, in tab order; loaded only when listed. */
   remoteSources: readonly RemoteSource[];
   companionUrl: string;
@@ -173,6 +175,10 @@ export async function createRuntime(options: RuntimeOptions): Promise<UppyRuntim
       onWait: options.onWait,
       limit: 3,
     });
+  }
+  if (options.camera) {
+    const { installCamera } = await import('./camera.js');
+    installCamera(uppy, root, dashboard as never, settings.restrictions.allowedFileTypes);
   }
   if (options.remoteSources.length) {
     const { installRemoteSources } = await import('./remote-sources.js');

@@ -89,6 +89,8 @@ describe('what the server says about itself', () => {
     expect(parseInfo({})).toEqual({ cloudName: '', apiKey: '', sources: null, maxFileSize: null });
     expect(offeredSources(['dropbox', 'local', 'url'], ['local', 'url'])).toEqual(['local', 'url']);
     expect(offeredSources(['dropbox', 'url'], null)).toEqual(['dropbox', 'url']);
+    // The device's own sources do not depend on the server.
+    expect(offeredSources(['camera', 'dropbox', 'local'], ['url'])).toEqual(['camera', 'local']);
   });
 });
 
