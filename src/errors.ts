@@ -47,6 +47,7 @@ export const ERROR_CODES = [
   'ABORTED',
   'RESTRICTED',
   'OPTIONS_LOCKED',
+  'IMAGE_DIMENSIONS',
 ] as const;
 
 export type UploadErrorCode = (typeof ERROR_CODES)[number];
@@ -94,6 +95,7 @@ export const ERROR_STATUS = {
   ABORTED: 0,
   RESTRICTED: 0,
   OPTIONS_LOCKED: 0,
+  IMAGE_DIMENSIONS: 0,
 } as const satisfies Record<UploadErrorCode, number>;
 
 export function isUploadErrorCode(value: unknown): value is UploadErrorCode {

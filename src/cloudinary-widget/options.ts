@@ -82,6 +82,9 @@ export interface WidgetOptions {
   maxChunkSize?: number;
   maxImageWidth?: number;
   maxImageHeight?: number;
+  minImageWidth?: number;
+  minImageHeight?: number;
+  validateMaxWidthHeight?: boolean;
   resourceType?: ResourceType;
   folder?: string;
   tags?: string[];
@@ -137,6 +140,9 @@ const SUPPORTED = new Set<string>([
   'maxChunkSize',
   'maxImageWidth',
   'maxImageHeight',
+  'minImageWidth',
+  'minImageHeight',
+  'validateMaxWidthHeight',
   'resourceType',
   'folder',
   'tags',
@@ -226,6 +232,9 @@ export type ElementSettings = Partial<
     | 'maxFileSize'
     | 'maxImageWidth'
     | 'maxImageHeight'
+    | 'minImageWidth'
+    | 'minImageHeight'
+    | 'validateDimensions'
     | 'accept'
     | 'resourceType'
     | 'sources'
@@ -260,6 +269,9 @@ export function elementSettings(options: WidgetOptions): ElementSettings {
     maxFileSize: options.maxFileSize ?? 0,
     maxImageWidth: options.maxImageWidth ?? 0,
     maxImageHeight: options.maxImageHeight ?? 0,
+    minImageWidth: options.minImageWidth ?? 0,
+    minImageHeight: options.minImageHeight ?? 0,
+    validateDimensions: options.validateMaxWidthHeight === true,
   };
   const text = (key: 'cloudName' | 'apiKey' | 'companionUrl' | 'publicId' | 'folder' | 'uploadPreset') => {
     const value = options[key];

@@ -158,9 +158,11 @@ export const de: SignetLocale = {
     RESTRICTED: 'Diese Datei kann nicht hinzugefügt werden.',
     OPTIONS_LOCKED:
       'Optionen lassen sich nicht ändern, solange Dateien in der Warteschlange sind; laden Sie sie zuerst hoch oder entfernen Sie sie.',
+    IMAGE_DIMENSIONS: 'Die Bildgröße in Pixeln wird hier nicht angenommen.',
     UNKNOWN: 'Der Upload ist fehlgeschlagen ({status}).',
   },
   advice: {
+    IMAGE_DIMENSIONS: 'Wählen Sie ein Bild in der Größe, die diese Seite verlangt.',
     FILE_TOO_LARGE: 'Wählen Sie eine kleinere Datei, oder komprimieren Sie sie vorher.',
     TYPE_NOT_ALLOWED: 'Wählen Sie eine Datei eines Typs, den diese Seite annimmt.',
     TYPE_MISMATCH: 'Prüfen Sie, ob es die gemeinte Datei ist, im Format, das ihr Name angibt.',
@@ -188,6 +190,8 @@ export const de: SignetLocale = {
     device: 'Geräteangaben vor dem Hochladen entfernt.',
     other: 'Persönliche Metadaten vor dem Hochladen entfernt.',
     resized: 'Vor dem Hochladen von {from} auf {to} Pixel verkleinert.',
+    tooSmall: 'Das Bild hat {size} Pixel; diese Seite braucht mindestens {min}.',
+    tooLarge: 'Das Bild hat {size} Pixel; diese Seite nimmt höchstens {max}.',
   },
   network: {
     offline: 'Sie sind offline. Die Uploads gehen weiter, sobald die Verbindung zurück ist.',

@@ -85,10 +85,12 @@ export const en = {
     RESTRICTED: 'This file cannot be added.',
     OPTIONS_LOCKED: 'Options cannot change while files wait in the queue; upload or clear them first.',
     /** A response without a code (a proxy, another server): `{status}` is its HTTP status. */
+    IMAGE_DIMENSIONS: 'The image’s size in pixels is not what this page accepts.',
     UNKNOWN: 'The upload failed ({status}).',
   } satisfies Record<UploadErrorCode | 'UNKNOWN', string>,
   /** What to do about a refusal, shown after the message (codes whose message already says it have none). */
   advice: {
+    IMAGE_DIMENSIONS: 'Choose an image of the size this page asks for.',
     FILE_TOO_LARGE: 'Choose a smaller file, or compress it first.',
     TYPE_NOT_ALLOWED: 'Choose a file of a type this page accepts.',
     TYPE_MISMATCH: 'Check that this is the file you meant, saved in the format its name says.',
@@ -114,6 +116,8 @@ export const en = {
     device: 'Device details removed before upload.',
     other: 'Personal metadata removed before upload.',
     resized: 'Resized from {from} to {to} pixels before upload.',
+    tooSmall: 'The image is {size} pixels; this page needs at least {min}.',
+    tooLarge: 'The image is {size} pixels; this page takes at most {max}.',
   },
   /** Why a run is not moving, in its summary (the live region) until bytes move again. */
   network: {

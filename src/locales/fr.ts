@@ -155,9 +155,11 @@ export const fr: SignetLocale = {
     RESTRICTED: 'Ce fichier ne peut pas être ajouté.',
     OPTIONS_LOCKED:
       'Les options ne peuvent pas changer tant que des fichiers attendent dans la file ; téléversez-les ou retirez-les d’abord.',
+    IMAGE_DIMENSIONS: 'La taille de l’image en pixels n’est pas acceptée ici.',
     UNKNOWN: 'L’envoi a échoué ({status}).',
   },
   advice: {
+    IMAGE_DIMENSIONS: 'Choisissez une image à la taille demandée par cette page.',
     FILE_TOO_LARGE: 'Choisissez un fichier plus petit, ou compressez-le d’abord.',
     TYPE_NOT_ALLOWED: 'Choisissez un fichier d’un type accepté par cette page.',
     TYPE_MISMATCH: 'Vérifiez qu’il s’agit du bon fichier, enregistré dans le format qu’indique son nom.',
@@ -182,6 +184,8 @@ export const fr: SignetLocale = {
     device: 'Informations sur l’appareil retirées avant l’envoi.',
     other: 'Métadonnées personnelles retirées avant l’envoi.',
     resized: 'Redimensionnée de {from} à {to} pixels avant l’envoi.',
+    tooSmall: 'L’image fait {size} pixels ; cette page demande au moins {min}.',
+    tooLarge: 'L’image fait {size} pixels ; cette page accepte au plus {max}.',
   },
   network: {
     offline: 'Vous êtes hors ligne. Les envois reprendront dès le retour de la connexion.',

@@ -1,12 +1,15 @@
 /**
  * `max-image-width` / `max-image-height`: large photos are made smaller in the browser before upload (never larger),
- * re-encoded at `image-quality` in their own format (JPEG, PNG or WebP). An Uppy preprocessor after the metadata
+ * re-encoded at `image-quality` in their own format (JPEG, PNG or WebP); with `validate-dimensions` they are refused
+ * instead, and `min-image-width` / `min-image-height` refuse small ones (IMAGE_DIMENSIONS, told on the file's line). An Uppy preprocessor after the metadata
  * stripper (strip-metadata.ts), so it runs for every backend; the browser decodes off the main thread
  * (`createImageBitmap`, which also turns the picture by its EXIF orientation, so the result is upright without any
  * metadata) and draws on an `OffscreenCanvas` where there is one. What was done is noted on the file
  * (`meta.signetResized`) for its result line and the events.
  */
 import type { Body, Meta, Uppy, UppyFile } from '@uppy/core';
+import { UploadError } from '../errors.js';
+import { fill, formatNumber } from '../locales/fill.js';
 
 export interface DownscaleOptions {
   /** Pixels; 0 for no limit. */
@@ -14,6 +17,19 @@ export interface DownscaleOptions {
   maxHeight: number;
   /** 0–1, for JPEG and WebP. */
   quality: number;
+  /** Refuse an image over the maximum instead of making it smaller (Cloudinary's `validateMaxWidthHeight`). */
+  validate: boolean;
+  /** Pixels; 0 for no limit. Smaller images are refused. */
+  minWidth: number;
+  minHeight: number;
+}
+
+export interface DownscaleHooks {
+  limits(): DownscaleOptions | null;
+  /** The person's words for a refusal (the element's language can change meanwhile). */
+  words(): { tooSmall: string; tooLarge: string; language: string };
+  /** A refused image leaves the run with its message, as a file refused by the browser's checks does. */
+  refuse(file: UppyFile<Meta, Body>, error: UploadError): void;
 }
 
 export interface Resized {
@@ -29,15 +45,31 @@ export function resizedOf(file: UppyFile<Meta, Body>): Resized | undefined {
   return (file.meta as { signetResized?: Resized }).signetResized;
 }
 
-export function installDownscaler(uppy: Uppy<Meta, Body>, limits: () => DownscaleOptions | null): () => void {
+export function installDownscaler(uppy: Uppy<Meta, Body>, hooks: DownscaleHooks): () => void {
+  const dimensionsError: DimensionsError = (kind, width, height, w, h) => {
+    const words = hooks.words();
+    const size = (a: number, b: number) =>
+      `${a ? formatNumber(a, words.language) : '–'} × ${b ? formatNumber(b, words.language) : '–'}`;
+    const limit = size(w, h);
+    return new UploadError(
+      'IMAGE_DIMENSIONS',
+      fill(words[kind], { size: size(width, height), min: limit, max: limit }, words.language),
+    );
+  };
   const downscale = async (fileIDs: string[]): Promise<void> => {
-    const wanted = limits();
-    if (!wanted || (!wanted.maxWidth && !wanted.maxHeight)) return;
+    const wanted = hooks.limits();
+    if (!wanted || (!wanted.maxWidth && !wanted.maxHeight && !wanted.minWidth && !wanted.minHeight)) return;
     for (const id of fileIDs) {
       const file = uppy.getFile(id);
       const data = file?.data;
       if (!file || file.isRemote || !(data instanceof Blob) || !RESIZABLE.has(data.type) || resizedOf(file)) continue;
-      const smaller = await resize(data, wanted).catch(() => undefined); // undecodable: the server judges it
+      let smaller: Awaited<ReturnType<typeof resize>>;
+      try {
+        smaller = await resize(data, wanted, dimensionsError);
+      } catch (error) {
+        if (error instanceof UploadError && uppy.getFile(id)) hooks.refuse(file, error);
+        continue; // refused, or not decodable here (the server judges that)
+      }
       if (!smaller || !uppy.getFile(id)) continue;
       const current = uppy.getFile(id);
       const resized = new File([smaller.blob], file.name ?? 'file', {
@@ -58,10 +90,27 @@ export function installDownscaler(uppy: Uppy<Meta, Body>, limits: () => Downscal
   return () => uppy.removePreProcessor(downscale);
 }
 
-async function resize(data: Blob, wanted: DownscaleOptions): Promise<{ blob: Blob; resized: Resized } | undefined> {
+type DimensionsError = (
+  kind: 'tooSmall' | 'tooLarge',
+  width: number,
+  height: number,
+  w: number,
+  h: number,
+) => UploadError;
+
+/** The smaller copy, undefined when none is needed; throws IMAGE_DIMENSIONS for an image the limits refuse. */
+async function resize(
+  data: Blob,
+  wanted: DownscaleOptions,
+  dimensionsError: DimensionsError,
+): Promise<{ blob: Blob; resized: Resized } | undefined> {
   const bitmap = await createImageBitmap(data);
   try {
     const { width, height } = bitmap;
+    if ((wanted.minWidth && width < wanted.minWidth) || (wanted.minHeight && height < wanted.minHeight))
+      throw dimensionsError('tooSmall', width, height, wanted.minWidth, wanted.minHeight);
+    const over = (wanted.maxWidth && width > wanted.maxWidth) || (wanted.maxHeight && height > wanted.maxHeight);
+    if (over && wanted.validate) throw dimensionsError('tooLarge', width, height, wanted.maxWidth, wanted.maxHeight);
     const scale = Math.min(
       1,
       wanted.maxWidth ? wanted.maxWidth / width : 1,

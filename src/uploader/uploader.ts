@@ -174,6 +174,18 @@ export class SignetUploader extends LitElement {
   /** The quality (0–1) a made-smaller JPEG or WebP is saved at. */
   @property({ type: Number, attribute: 'image-quality' }) imageQuality = 0.9;
 
+  /**
+   * Refuse a photo over `max-image-width` / `max-image-height` instead of making it smaller (the file's line says its
+   * size and the limit). Cloudinary's `validateMaxWidthHeight`.
+   */
+  @property({ type: Boolean, attribute: 'validate-dimensions' }) validateDimensions = false;
+
+  /** Photos narrower than this many pixels are refused before upload. 0: no limit. */
+  @property({ type: Number, attribute: 'min-image-width' }) minImageWidth = 0;
+
+  /** Photos lower than this many pixels are refused before upload. 0: no limit. */
+  @property({ type: Number, attribute: 'min-image-height' }) minImageHeight = 0;
+
   /** Accepted types, as in `<input accept>`: MIME types, `type/*` wildcards and `.ext`, comma-separated. */
   @property() accept = '';
 
@@ -895,6 +907,9 @@ export class SignetUploader extends LitElement {
         maxWidth: Math.max(0, this.maxImageWidth || 0),
         maxHeight: Math.max(0, this.maxImageHeight || 0),
         quality: Math.min(1, Math.max(0.1, this.imageQuality || 0.9)),
+        validate: this.validateDimensions,
+        minWidth: Math.max(0, this.minImageWidth || 0),
+        minHeight: Math.max(0, this.minImageHeight || 0),
       }),
       onWait: (wait) => this.#uppy.tracker?.waiting(wait),
       getParams: (file, index, count) => {

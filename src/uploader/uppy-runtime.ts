@@ -160,7 +160,11 @@ export async function createRuntime(options: RuntimeOptions): Promise<UppyRuntim
   dashboard.addFiles = (files) => void adder.add(files);
   // Before the backends' own preprocessing (the S3 start sizes its parts from the file as it will be sent).
   installMetadataStripper(uppy, options.stripMetadata);
-  installDownscaler(uppy, options.downscale);
+  installDownscaler(uppy, {
+    limits: options.downscale,
+    words: () => ({ ...applied.locale.photos, language: applied.locale.language }),
+    refuse: options.onRefused,
+  });
   if (options.s3) {
     // The browser sends the bytes to the bucket; the server presigns every request and registers the file.
     const { installS3Backend } = await import('../backends/s3.js');

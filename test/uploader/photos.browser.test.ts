@@ -143,3 +143,58 @@ test('a portrait phone photo is turned upright when it is made smaller (its orie
   const tags = await commands.readTags(base64(await (await fetch(response.secure_url)).arrayBuffer()));
   expect(personal(tags)).toEqual([]);
 });
+
+test('min-image-width/height refuse a small photo and validate-dimensions a large one, with their sizes; the rest uploads', async () => {
+  const el = await mount({
+    multiple: '',
+    'keep-metadata': '',
+    'min-image-width': '400',
+    'min-image-height': '300',
+    'max-image-width': '1000',
+    'max-image-height': '1000',
+    'validate-dimensions': '',
+  });
+  mounted.push(el);
+  const refused: { name: string; code: string; message: string }[] = [];
+  el.addEventListener('signet-upload-error', (event) =>
+    refused.push({ name: event.file.name, code: event.error.code, message: event.error.message }),
+  );
+  const stored: string[] = [];
+  el.addEventListener('signet-upload-success', (event) => stored.push(event.file.name));
+  choose(el, [
+    new File([await drawnJpeg(200, 150)], 'thumb.jpg', { type: 'image/jpeg' }),
+    new File([await drawnJpeg(1600, 1200)], 'huge.jpg', { type: 'image/jpeg' }),
+    new File([await drawnJpeg(800, 600)], 'right.jpg', { type: 'image/jpeg' }),
+  ]);
+  const complete = next(el, 'signet-queue-complete');
+  await pressUpload(el);
+  const done = await complete;
+  expect(stored).toEqual(['right.jpg']);
+  expect(refused).toEqual([
+    {
+      name: 'thumb.jpg',
+      code: 'IMAGE_DIMENSIONS',
+      message: 'The image is 200 × 150 pixels; this page needs at least 400 × 300.',
+    },
+    {
+      name: 'huge.jpg',
+      code: 'IMAGE_DIMENSIONS',
+      message: 'The image is 1,600 × 1,200 pixels; this page takes at most 1,000 × 1,000.',
+    },
+  ]);
+  expect(done.outcomes.map((o) => o.status).sort()).toEqual(['refused', 'refused', 'success']);
+  // Each refused file's line says why and what to do; nothing offers Retry.
+  await expect
+    .poll(() =>
+      Array.from(el.shadowRoot?.querySelectorAll('[part~="result-refused"]') ?? [], (li) =>
+        li.textContent?.replace(/\s+/g, ' ').trim(),
+      ),
+    )
+    .toHaveLength(2);
+  const lines = Array.from(
+    el.shadowRoot?.querySelectorAll('[part~="result-refused"]') ?? [],
+    (li) => li.textContent ?? '',
+  );
+  expect(lines.every((text) => text.includes(en.advice.IMAGE_DIMENSIONS))).toBe(true);
+  expect(el.shadowRoot?.querySelector('[part~="result-refused"] button')).toBeNull();
+});
