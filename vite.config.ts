@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { defineConfig, type UserConfig } from 'vite';
+import { defineConfig, type Plugin, type UserConfig } from 'vite';
 
 /**
  * Uppy packages replaced by ours in every build and in the browser tests: @uppy/thumbnail-generator (which the
@@ -17,11 +17,38 @@ export const uppyAliases = {
 //   embed-iife  dist/signet-uploader.iife.js: one self-contained classic script that defines the element
 // Both embeds start at src/embed.ts: define.ts plus `window.cloudinary` (Cloudinary's widget API, cloudinary-widget/),
 // which the npm entries never load.
+/**
+ * Lit's css`` literals ship as written, comments and indentation included (5.5 kB of the element's eager styles):
+ * trimmed at build time. Only whitespace around `{ } ; , >` and comments go; spaces next to `:` stay (`a :hover` is a
+ * descendant selector). Literals with an interpolation are left as they are.
+ */
+export function minifyCssLiterals(): Plugin {
+  const minify = (text: string) =>
+    text
+      .replace(/\/\*[\s\S]*?\*\//g, '')
+      .replace(/\s+/g, ' ')
+      .replace(/\s*([{};,>])\s*/g, '$1')
+      .replace(/;}/g, '}')
+      .trim();
+  return {
+    name: 'signet-minify-css-literals',
+    apply: 'build',
+    transform(code, id) {
+      if (!/\/src\/.*\.ts$/.test(id) || !code.includes('css`')) return null;
+      return {
+        code: code.replace(/\bcss`((?:[^`$\\]|\\.)*)`/g, (_, text: string) => `css\`${minify(text)}\``),
+        map: null,
+      };
+    },
+  };
+}
+
 const libExternal = (id: string) => !id.includes('?') && /^(lit|@lit\/|@lit-labs\/)(\/|$)/.test(id);
 
 export default defineConfig(({ mode }): UserConfig => {
   if (mode === 'embed-iife') {
     return {
+      plugins: [minifyCssLiterals()],
       resolve: { alias: uppyAliases },
       build: {
         target: 'es2022',
@@ -39,6 +66,7 @@ export default defineConfig(({ mode }): UserConfig => {
   }
   if (mode === 'embed-esm') {
     return {
+      plugins: [minifyCssLiterals()],
       resolve: { alias: uppyAliases },
       // Relative base: the preload helper and lazy chunks resolve against the script's own URL (import.meta.url),
       // so the embed works from any path or CDN prefix, not only from the site's root.
@@ -66,6 +94,7 @@ export default defineConfig(({ mode }): UserConfig => {
   }
   return {
     base: './',
+    plugins: [minifyCssLiterals()],
     resolve: { alias: uppyAliases },
     build: {
       target: 'es2022',

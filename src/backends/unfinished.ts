@@ -12,6 +12,7 @@
  * its deadline, after which the record is dropped.
  */
 import type { UploadParams } from '../protocol/params.js';
+import { apiUrl } from './api-url.js';
 import { UNFINISHED_FLAG } from './unfinished-flag.js';
 
 export interface UnfinishedUpload {
@@ -135,4 +136,19 @@ export async function matchUnfinished(
 export function originalOf(file: { data?: unknown; signetOriginal?: unknown }): File | undefined {
   const original = file.signetOriginal ?? file.data;
   return original instanceof File ? original : undefined;
+}
+
+/**
+ * Where an element's uploads are remembered (a record is offered only there): its server's Upload API endpoint, or
+ * its `/api/s3` direct to S3; null for a page's own backend, whose sessions this module cannot continue.
+ */
+export function resumeScopeOf(options: {
+  getBackend(): unknown;
+  defaultBackend(): { uploadUrl: string; cloudName: string; resourceType: string };
+  s3?: { serverUrl: string } | undefined;
+}): string | null {
+  if (options.getBackend()) return null;
+  if (options.s3) return `${options.s3.serverUrl.replace(/\/+$/, '')}/api/s3`;
+  const { uploadUrl, cloudName, resourceType } = options.defaultBackend();
+  return apiUrl(uploadUrl, cloudName, `${resourceType}/upload`);
 }

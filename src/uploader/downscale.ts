@@ -57,7 +57,7 @@ export function installDownscaler(uppy: Uppy<Meta, Body>, hooks: DownscaleHooks)
     );
   };
   const downscale = async (fileIDs: string[]): Promise<void> => {
-    const wanted = hooks.limits();
+    const wanted = sane(hooks.limits());
     if (!wanted || (!wanted.maxWidth && !wanted.maxHeight && !wanted.minWidth && !wanted.minHeight)) return;
     for (const id of fileIDs) {
       const file = uppy.getFile(id);
@@ -88,6 +88,22 @@ export function installDownscaler(uppy: Uppy<Meta, Body>, hooks: DownscaleHooks)
   };
   uppy.addPreProcessor(downscale);
   return () => uppy.removePreProcessor(downscale);
+}
+
+/** Pixel limits as whole non-negative numbers (anything else is no limit), the quality within 0.1–1 (else 0.9). */
+function sane(limits: DownscaleOptions | null): DownscaleOptions | null {
+  if (!limits) return null;
+  const pixels = (value: number) => (Number.isFinite(value) && value > 0 ? Math.floor(value) : 0);
+  const quality =
+    Number.isFinite(limits.quality) && limits.quality > 0 ? Math.min(1, Math.max(0.1, limits.quality)) : 0.9;
+  return {
+    maxWidth: pixels(limits.maxWidth),
+    maxHeight: pixels(limits.maxHeight),
+    minWidth: pixels(limits.minWidth),
+    minHeight: pixels(limits.minHeight),
+    quality,
+    validate: limits.validate === true,
+  };
 }
 
 type DimensionsError = (

@@ -3,19 +3,42 @@
  * b.mov", a button to choose the same files again (they continue from the server's offset and start at once) and
  * one to discard them. Loaded only when the flag says something is remembered (uploader.ts `connectedCallback`).
  */
-import { html, nothing, type ReactiveController, type ReactiveControllerHost, type TemplateResult } from 'lit';
-import { forgetUnfinished, listUnfinished, type UnfinishedUpload } from '../backends/unfinished.js';
+import { css, html, nothing, type ReactiveController, type TemplateResult } from 'lit';
+import { forgetUnfinished, listUnfinished, resumeScopeOf, type UnfinishedUpload } from '../backends/unfinished.js';
 import type { SignetLocale } from '../locales/en.js';
 import { fill } from '../locales/fill.js';
+import type { SignetUploader } from './uploader.js';
 
-export interface ResumeHost extends ReactiveControllerHost {
-  /** Settles once the full strings of the element's language have loaded. */
-  readonly localeReady: Promise<unknown>;
-  /** Where chunked sessions live now (null: nothing resumes: a custom backend, direct-to-S3). */
-  resumeScope(): Promise<string | null>;
-  /** Adds the chosen files to the queue and starts uploading. */
-  resumeWith(files: File[]): Promise<void>;
-}
+/** What the offer uses of the element: its public API and the internals the runtime reads too. */
+type ResumeHost = Pick<
+  SignetUploader,
+  | 'addController'
+  | 'requestUpdate'
+  | 'renderRoot'
+  | 'mode'
+  | 'open'
+  | 'ready'
+  | 'localeReady'
+  | 'serverInfoReady'
+  | 'runtimeOptions'
+>;
+
+/** Its look, adopted with the offer (the element's eager styles leave it out). */
+const styles = css`
+  [part='resume'] {
+    margin-block-end: var(--signet-spacing);
+    padding: var(--signet-spacing);
+    border: 1px solid var(--signet-accent);
+    border-radius: var(--signet-radius);
+    background: var(--signet-surface);
+  }
+  [part='resume'] p {
+    margin: 0 0 calc(var(--signet-spacing) * 0.5);
+  }
+  [part='resume'] .hint {
+    color: var(--signet-muted);
+  }
+`;
 
 export class ResumeOffer implements ReactiveController {
   readonly #host: ResumeHost;
@@ -23,6 +46,10 @@ export class ResumeOffer implements ReactiveController {
 
   constructor(host: ResumeHost) {
     this.#host = host;
+    const root = host.renderRoot as ShadowRoot;
+    const sheet = styles.styleSheet;
+    if (sheet && !root.adoptedStyleSheets.includes(sheet))
+      root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
     host.addController(this);
   }
 
@@ -35,7 +62,9 @@ export class ResumeOffer implements ReactiveController {
   /** Reads the records again: after the person acted, and when the upload address changed (the last read wins). */
   async refresh(): Promise<void> {
     const read = ++this.#reads;
-    const scope = await this.#host.resumeScope();
+    await this.#host.serverInfoReady; // the server's cloud name is part of where sessions live
+    const options = this.#host.runtimeOptions();
+    const scope = options ? resumeScopeOf(options) : null;
     const records = scope ? await listUnfinished(scope) : [];
     await this.#host.localeReady;
     if (read !== this.#reads) return;
@@ -62,7 +91,12 @@ export class ResumeOffer implements ReactiveController {
       if (!files.length) return;
       this.#records = [];
       this.#host.requestUpdate();
-      await this.#host.resumeWith(files);
+      // The chosen files join the queue and go at once: the person asked to continue, not to start a new batch.
+      if (this.#host.mode === 'modal') await this.#host.open();
+      const runtime = await this.#host.ready;
+      await runtime.addEarly({ files });
+      // Refused files (limits, a locked run) have their message in the results already.
+      await runtime.uppy.upload().catch(() => undefined);
       await this.refresh(); // what did not continue (not chosen, or cut again) is offered again
     };
     const discard = async () => {

@@ -161,20 +161,7 @@ export const styles = css`
   [part='confirm'] p {
     margin: calc(var(--signet-spacing) * 0.6) 0 var(--signet-spacing);
   }
-  /* resume-offer.ts: what an earlier visit left unfinished, above the uploader. */
-  [part='resume'] {
-    margin-block-end: var(--signet-spacing);
-    padding: var(--signet-spacing);
-    border: 1px solid var(--signet-accent);
-    border-radius: var(--signet-radius);
-    background: var(--signet-surface);
-  }
-  [part='resume'] p {
-    margin: 0 0 calc(var(--signet-spacing) * 0.5);
-  }
-  [part='resume'] .hint {
-    color: var(--signet-muted);
-  }
+  /* The confirm dialog's buttons, and the resume offer's (resume-offer.ts, whose own look loads with it). */
   .confirm-actions,
   .resume-actions {
     display: flex;

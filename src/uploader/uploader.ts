@@ -1,6 +1,5 @@
 import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property } from 'lit/decorators.js';
-import { apiUrl } from '../backends/api-url.js';
 import type { UploadBackend } from '../backends/backend.js';
 import type { CloudinaryBackendOptions } from '../backends/cloudinary.js';
 import type { Signer } from '../backends/signer.js';
@@ -901,15 +900,15 @@ export class SignetUploader extends LitElement {
       companionUrl: this.companionUrl || `${this.uploadUrl.replace(/\/+$/, '')}/companion`,
       getBackend: () => this.backend,
       defaultBackend: () => this.#defaultBackend(),
-      resumeScope: () => this.#resumeScopeNow(),
       stripMetadata: () => !this.keepMetadata,
+      // As set; downscale.ts reads them (its own rules for what counts as no limit).
       downscale: () => ({
-        maxWidth: Math.max(0, this.maxImageWidth || 0),
-        maxHeight: Math.max(0, this.maxImageHeight || 0),
-        quality: Math.min(1, Math.max(0.1, this.imageQuality || 0.9)),
+        maxWidth: this.maxImageWidth,
+        maxHeight: this.maxImageHeight,
+        quality: this.imageQuality,
         validate: this.validateDimensions,
-        minWidth: Math.max(0, this.minImageWidth || 0),
-        minHeight: Math.max(0, this.minImageHeight || 0),
+        minWidth: this.minImageWidth,
+        minHeight: this.minImageHeight,
       }),
       onWait: (wait) => this.#uppy.tracker?.waiting(wait),
       getParams: (file, index, count) => {
@@ -1010,29 +1009,6 @@ export class SignetUploader extends LitElement {
 
   get #cloudName(): string {
     return this.cloudName || this.#serverInfo?.cloudName || '';
-  }
-
-  /** @internal Where the default backend's chunked sessions live, once the server has said its cloud name. */
-  async resumeScope(): Promise<string | null> {
-    await this.serverInfoReady;
-    return this.#resumeScopeNow();
-  }
-
-  /** The server's Upload API endpoint, or its `/api/s3` direct to S3; null (not remembered) for a page's own backend. */
-  #resumeScopeNow(): string | null {
-    if (this.backend) return null;
-    if (this.backendKind === 's3') return `${this.uploadUrl.replace(/\/+$/, '')}/api/s3`;
-    return apiUrl(this.uploadUrl, this.#cloudName, `${this.resourceType}/upload`);
-  }
-
-  /** @internal The files chosen to continue unfinished uploads (resume-offer.ts): they join the queue and go. */
-  async resumeWith(files: File[]): Promise<void> {
-    if (this.mode === 'modal') await this.open();
-    this.#uppy.want();
-    const runtime = await this.#uppy.ready;
-    await runtime.addEarly({ files });
-    // Refused files (limits, a locked run) have their message in the results already; nothing else to say here.
-    await runtime.uppy.upload().catch(() => undefined);
   }
 
   #defaultBackend(): CloudinaryBackendOptions {

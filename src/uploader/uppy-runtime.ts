@@ -9,6 +9,7 @@ import type { UploadBackend } from '../backends/backend.js';
 import { CloudinaryBackend, type CloudinaryBackendOptions } from '../backends/cloudinary.js';
 import type { RetryWait } from '../backends/retry.js';
 import type { Signer } from '../backends/signer.js';
+import { resumeScopeOf } from '../backends/unfinished.js';
 import type { UploadError } from '../errors.js';
 import type { SignetLocale } from '../locales/en.js';
 import { loadUppyLocale, type UppyLocale } from '../locales/index.js';
@@ -62,8 +63,6 @@ export interface RuntimeOptions {
   getBackend(): UploadBackend | undefined;
   /** The default backend's settings as they are now (the Cloudinary Upload API; built here, so it loads with Uppy). */
   defaultBackend(): CloudinaryBackendOptions;
-  /** Where the default backend's chunked sessions live, remembered across reloads (upload-plugin.ts); null: not. */
-  resumeScope(): string | null;
   /** Whether photos lose their location and device metadata before upload (strip-metadata.ts). */
   stripMetadata(): boolean;
   /** Photos larger than these are made smaller before upload (downscale.ts). */
@@ -168,14 +167,14 @@ export async function createRuntime(options: RuntimeOptions): Promise<UppyRuntim
   if (options.s3) {
     // The browser sends the bytes to the bucket; the server presigns every request and registers the file.
     const { installS3Backend } = await import('../backends/s3.js');
-    installS3Backend(uppy, { ...options.s3, params: options.getParams, resumeScope: options.resumeScope });
+    installS3Backend(uppy, { ...options.s3, params: options.getParams, resumeScope: () => resumeScopeOf(options) });
   } else {
     uppy.use(SignetUploadPlugin, {
       getBackend: () => options.getBackend() ?? new CloudinaryBackend(options.defaultBackend()),
       getParams: options.getParams,
       localize: options.localize,
       onRefused: options.onRefused,
-      resumeScope: options.resumeScope,
+      resumeScope: () => resumeScopeOf(options),
       onWait: options.onWait,
       limit: 3,
     });
