@@ -62,11 +62,11 @@ export class ResumeOffer implements ReactiveController {
   /** Reads the records again: after the person acted, and when the upload address changed (the last read wins). */
   async refresh(): Promise<void> {
     const read = ++this.#reads;
-    await this.#host.serverInfoReady; // the server's cloud name is part of where sessions live
+    // The server's cloud name is part of where sessions live; the backend's settings need the full strings.
+    await Promise.all([this.#host.serverInfoReady, this.#host.localeReady]);
     const options = this.#host.runtimeOptions();
     const scope = options ? resumeScopeOf(options) : null;
     const records = scope ? await listUnfinished(scope) : [];
-    await this.#host.localeReady;
     if (read !== this.#reads) return;
     this.#records = records;
     this.#host.requestUpdate();
