@@ -200,7 +200,9 @@ export const de: SignetLocale = {
   resume: {
     one: 'Ein Upload wurde nicht beendet: {names}.',
     many: '{count} Uploads wurden nicht beendet: {names}.',
+    hintOne: 'Wählen Sie dieselbe Datei erneut aus, um dort fortzufahren, wo sie stehen geblieben ist.',
     hint: 'Wählen Sie dieselben Dateien erneut aus, um dort fortzufahren, wo sie stehen geblieben sind.',
+    chooseOne: 'Datei zum Fortsetzen auswählen',
     choose: 'Dateien zum Fortsetzen auswählen',
     discard: 'Verwerfen',
   },

@@ -128,7 +128,9 @@ export const en = {
   resume: {
     one: 'An upload did not finish: {names}.',
     many: '{count} uploads did not finish: {names}.',
+    hintOne: 'Choose the same file again to continue where it stopped.',
     hint: 'Choose the same files again to continue where they stopped.',
+    chooseOne: 'Choose the file to resume',
     choose: 'Choose files to resume',
     discard: 'Discard',
   },

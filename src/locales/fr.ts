@@ -194,7 +194,9 @@ export const fr: SignetLocale = {
   resume: {
     one: 'Un envoi n’a pas abouti : {names}.',
     many: '{count} envois n’ont pas abouti : {names}.',
+    hintOne: 'Choisissez à nouveau le même fichier pour reprendre là où il s’est arrêté.',
     hint: 'Choisissez à nouveau les mêmes fichiers pour reprendre là où ils se sont arrêtés.',
+    chooseOne: 'Choisir le fichier à reprendre',
     choose: 'Choisir les fichiers à reprendre',
     discard: 'Abandonner',
   },

@@ -27,12 +27,13 @@ export function installCamera(
     sheet.replaceSync(webcamCss);
   }
   if (!root.adoptedStyleSheets.includes(sheet)) root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
+  const video = allowsVideo(accept);
   uppy.use(Webcam, {
     // The instance: a string target is looked up in `document`, where our shadow root's Dashboard is not. With a
     // target the plugin also knows where to put the phone's own camera buttons.
     target: dashboard as never,
-    modes: allowsVideo(accept) ? ['picture', 'video-audio'] : ['picture'],
-    // A photo is saved as the page accepts it (the plugin reads `accept`), JPEG otherwise; its name says when.
-    showRecordingLength: true,
+    modes: video ? ['picture', 'video-audio'] : ['picture'],
+    // The recording's clock, only where something can be recorded.
+    showRecordingLength: video,
   });
 }

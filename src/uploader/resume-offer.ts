@@ -107,9 +107,10 @@ export class ResumeOffer implements ReactiveController {
     };
     return html`<section part="resume" aria-labelledby="resume-title">
       <p id="resume-title">${title}</p>
-      <p class="hint">${words.hint}</p>
+      <p class="hint">${records.length === 1 ? words.hintOne : words.hint}</p>
       <div class="resume-actions">
-        <button part="resume-button" type="button" class="primary" @click=${choose}>${words.choose}</button
+        <button part="resume-button" type="button" class="primary" @click=${choose}>
+          ${records.length === 1 ? words.chooseOne : words.choose}</button
         ><input type="file" hidden ?multiple=${records.length > 1} @change=${chosen} />
         <button part="resume-discard" type="button" @click=${discard}>${words.discard}</button>
       </div>

@@ -169,6 +169,11 @@ test('a reload mid-upload: the page offers to resume, the same file continues fr
     .poll(() => offer.textContent().then((t) => t?.replace(/\s+/g, ' ').trim()))
     .toContain('An upload did not finish: holiday.bin.');
   expect(await page.locator('signet-uploader .uppy-Dashboard-inner').count()).toBe(0);
+  // One file: the words say "the file", "it".
+  expect((await offer.textContent())?.replace(/\s+/g, ' ')).toContain(en.resume.hintOne);
+  expect((await page.locator('signet-uploader [part="resume-button"]').textContent())?.trim()).toBe(
+    en.resume.chooseOne,
+  );
 
   const success = storedUrl(page);
   const chooser = page.waitForEvent('filechooser');

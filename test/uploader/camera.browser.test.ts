@@ -24,8 +24,9 @@ test('a photo taken with the camera tab joins the queue and uploads as a JPEG', 
   await expect
     .poll(() => (find(el, '.uppy-Webcam-button--picture') as HTMLButtonElement | null)?.disabled, { timeout: 20_000 })
     .toBe(false);
-  // Only photos: `accept` says images, so there is no record button.
+  // Only photos: `accept` says images, so there is no record button and no recording clock.
   expect(el.shadowRoot?.querySelectorAll('.uppy-Webcam-button').length).toBe(1);
+  expect(find(el, '.uppy-Webcam-recordingLength')?.textContent).toBe('');
   find(el, '.uppy-Webcam-button--picture')?.click();
   await expect.poll(() => find(el, '.uppy-Webcam-button--submit')).not.toBeNull();
   find(el, '.uppy-Webcam-button--submit')?.click();
