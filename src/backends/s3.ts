@@ -20,16 +20,7 @@ import { UploadError } from '../errors.js';
 import type { UploadApiResponse, UploadParams } from '../protocol/params.js';
 import { DEFAULT_RETRY, isTransient, type RetryPolicy, waitToRetry } from './retry.js';
 import { errorFromBody, nowSeconds, type Signer } from './signer.js';
-import {
-  fingerprint,
-  forgetUnfinished,
-  listUnfinished,
-  matchUnfinished,
-  originalOf,
-  rememberUnfinished,
-  type UnfinishedUpload,
-} from './unfinished.js';
-import { anyUnfinished } from './unfinished-flag.js';
+import { originalOf, UnfinishedMemory, type UnfinishedUpload } from './unfinished.js';
 
 const MiB = 1024 * 1024;
 
@@ -344,7 +335,12 @@ export function installS3Backend(uppy: Uppy<Meta, Body>, options: S3BackendOptio
   };
   uppy.on('file-removed', onRemoved);
   uppy.on('cancel-all', onCancelAll);
-  const memory = unfinishedUploads(uppy, options.resumeScope);
+  // Unfinished multipart uploads across page loads (unfinished.ts), by object key once the bucket's upload id is known.
+  const memory = new UnfinishedMemory(() => options.resumeScope?.() ?? null);
+  uppy.on('file-added', (file) => {
+    const original = file.isRemote ? undefined : originalOf(file);
+    if (original) memory.added(file.id, original);
+  });
 
   async function finish(file: UppyFile<Meta, Body>, session: Session): Promise<void> {
     memory.ended(session.key);
@@ -458,6 +454,7 @@ export function installS3Backend(uppy: Uppy<Meta, Body>, options: S3BackendOptio
   };
   const postprocess = async (fileIDs: string[]): Promise<void> => {
     await Promise.all(fileIDs.map((id) => completing.get(id)));
+    memory.reread(); // for the next pick: this run finished or kept some
   };
   uppy.addPreProcessor(preprocess);
   uppy.addPostProcessor(postprocess);
@@ -478,8 +475,17 @@ export function installS3Backend(uppy: Uppy<Meta, Body>, options: S3BackendOptio
       const owner = byKey.get(request.key);
       if (!owner) throw new UploadError('SIGNATURE_INVALID', 'This file has no upload session; add it again.');
       // A part of a multipart upload: the bucket's upload id is known now, so a reload can continue it.
-      if ('uploadId' in request && typeof request.uploadId === 'string' && 'partNumber' in request)
-        memory.began(owner.fileId, owner.session, request.uploadId);
+      const file = 'partNumber' in request ? uppy.getFile(owner.fileId) : undefined;
+      const original = file && originalOf(file);
+      if (original && 'uploadId' in request && typeof request.uploadId === 'string') {
+        const { key, token, part_size, expires_at } = owner.session;
+        memory.began(key, original, {
+          uploadId: request.uploadId,
+          chunkSize: part_size,
+          params: (file.meta as { signetParams?: UploadParams }).signetParams ?? {},
+          s3: { key, token, expiresAt: expires_at },
+        });
+      }
       return call<{ url: string; headers?: Record<string, string> }>('/api/s3/sign', {
         token: owner.session.token,
         key: request.key,
@@ -503,72 +509,6 @@ export function installS3Backend(uppy: Uppy<Meta, Body>, options: S3BackendOptio
       for (const timer of timers) clearTimeout(timer);
       sessions.clear();
       byKey.clear();
-    },
-  };
-}
-
-/**
- * The S3 side of unfinished.ts: a multipart upload is remembered from its first part until it completes, fails for
- * good or is stopped, and a file added later that matches a record continues it (`match`).
- */
-function unfinishedUploads(uppy: Uppy<Meta, Body>, scopeOf: (() => string | null) | undefined) {
-  /** Upload ids by object key, for what is remembered (or was resumed) in this page. */
-  const remembered = new Map<string, string>();
-  const matches = new Map<string, Promise<UnfinishedUpload | undefined>>();
-  let records: Promise<UnfinishedUpload[]> | undefined;
-  // Writes in order, so a record an ended upload forgets is never written after it was forgotten.
-  let writes = Promise.resolve();
-  const queue = (write: () => Promise<void>) => {
-    writes = writes.then(write).catch(() => undefined);
-  };
-  uppy.on('file-added', (file) => {
-    const scope = scopeOf?.();
-    const data = file.data;
-    if (!scope || !(data instanceof File) || !anyUnfinished()) return;
-    records ??= listUnfinished(scope).catch(() => []);
-    matches.set(
-      file.id,
-      records.then((list) => matchUnfinished(list, data)).catch(() => undefined),
-    );
-  });
-  return {
-    match(fileId: string): Promise<UnfinishedUpload | undefined> {
-      const match = matches.get(fileId) ?? Promise.resolve(undefined);
-      matches.delete(fileId);
-      return match;
-    },
-    resumed(key: string, uploadId: string): void {
-      remembered.set(key, uploadId);
-    },
-    began(fileId: string, session: Session, uploadId: string): void {
-      const scope = scopeOf?.();
-      const file = uppy.getFile(fileId);
-      const data = file && originalOf(file);
-      if (!scope || !data || remembered.get(session.key) === uploadId) return;
-      if (!globalThis.crypto?.subtle) return;
-      remembered.set(session.key, uploadId);
-      const params = (file?.meta as { signetParams?: UploadParams } | undefined)?.signetParams ?? {};
-      queue(async () => {
-        const prints = await fingerprint(data);
-        if (!prints || remembered.get(session.key) !== uploadId) return;
-        await rememberUnfinished({
-          uploadId,
-          chunkSize: session.part_size,
-          scope,
-          params,
-          name: data.name,
-          size: data.size,
-          lastModified: data.lastModified,
-          fingerprint: prints,
-          savedAt: Date.now(),
-          s3: { key: session.key, token: session.token, expiresAt: session.expires_at },
-        });
-      });
-    },
-    ended(key: string): void {
-      const uploadId = remembered.get(key);
-      remembered.delete(key);
-      if (uploadId) queue(() => forgetUnfinished(uploadId));
     },
   };
 }

@@ -13,7 +13,7 @@
  */
 import type { UploadParams } from '../protocol/params.js';
 import { apiUrl } from './api-url.js';
-import { UNFINISHED_FLAG } from './unfinished-flag.js';
+import { anyUnfinished, UNFINISHED_FLAG } from './unfinished-flag.js';
 
 export interface UnfinishedUpload {
   uploadId: string;
@@ -151,4 +151,93 @@ export function resumeScopeOf(options: {
   if (options.s3) return `${options.s3.serverUrl.replace(/\/+$/, '')}/api/s3`;
   const { uploadUrl, cloudName, resourceType } = options.defaultBackend();
   return apiUrl(uploadUrl, cloudName, `${resourceType}/upload`);
+}
+
+/** What an uploader tells the memory when an upload opens its session (the record's own fields). */
+export interface OpenedUpload {
+  uploadId: string;
+  chunkSize: number;
+  params: UploadParams;
+  s3?: UnfinishedUpload['s3'];
+}
+
+/**
+ * One uploader's use of the records, shared by both senders (uploader/upload-plugin.ts, s3.ts): a file that joins
+ * the queue is matched against what earlier page loads left (read once per pick, and only when the flag says there is
+ * any); an upload, known by a key of the sender's (a file id, an object key), is remembered from when its session
+ * opens until it ends. Writes go in order, so a record an ended upload forgets is never written after it was forgotten.
+ */
+export class UnfinishedMemory {
+  readonly #scope: () => string | null;
+  #records: Promise<UnfinishedUpload[]> | undefined;
+  readonly #matches = new Map<string, Promise<UnfinishedUpload | undefined>>();
+  /** Upload ids by the sender's key, of what is remembered (or was resumed) in this page. */
+  readonly #open = new Map<string, string>();
+  #writes = Promise.resolve();
+
+  constructor(scope: () => string | null) {
+    this.#scope = scope;
+  }
+
+  /** A file joined the queue: look for the record it continues. */
+  added(fileId: string, file: File): void {
+    const scope = this.#scope();
+    if (!scope || !anyUnfinished()) return;
+    this.#records ??= listUnfinished(scope).catch(() => []);
+    this.#matches.set(
+      fileId,
+      this.#records.then((records) => matchUnfinished(records, file)).catch(() => undefined),
+    );
+  }
+
+  /** The record the file continues, if any (asked once, when its upload starts). */
+  match(fileId: string): Promise<UnfinishedUpload | undefined> {
+    const match = this.#matches.get(fileId) ?? Promise.resolve(undefined);
+    this.#matches.delete(fileId);
+    return match;
+  }
+
+  /** Read the records again for the next pick (a run finished or kept some). */
+  reread(): void {
+    this.#records = undefined;
+  }
+
+  /** The upload `key` continues a record: it is remembered already. */
+  resumed(key: string, uploadId: string): void {
+    this.#open.set(key, uploadId);
+  }
+
+  /** The upload `key` of `file` opened (or, after its session was lost, reopened) a session. */
+  began(key: string, file: File, opened: OpenedUpload): void {
+    const scope = this.#scope();
+    const previous = this.#open.get(key);
+    if (!scope || previous === opened.uploadId || !globalThis.crypto?.subtle) return;
+    this.#open.set(key, opened.uploadId);
+    this.#queue(async () => {
+      if (previous) await forgetUnfinished(previous);
+      const prints = await fingerprint(file);
+      if (!prints || this.#open.get(key) !== opened.uploadId) return;
+      await rememberUnfinished({
+        ...opened,
+        scope,
+        name: file.name,
+        size: file.size,
+        lastModified: file.lastModified,
+        fingerprint: prints,
+        savedAt: Date.now(),
+      });
+    });
+  }
+
+  /** The upload `key` ended (stored, refused for good, stopped by the person): nothing to offer later. */
+  ended(key: string): Promise<void> {
+    const uploadId = this.#open.get(key);
+    this.#open.delete(key);
+    return uploadId ? this.#queue(() => forgetUnfinished(uploadId)) : this.#writes;
+  }
+
+  #queue(write: () => Promise<void>): Promise<void> {
+    this.#writes = this.#writes.then(write).catch(() => undefined);
+    return this.#writes;
+  }
 }

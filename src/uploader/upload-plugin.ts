@@ -6,18 +6,9 @@
 import { BasePlugin, type Body, EventManager, type Meta, type Uppy, type UppyFile } from '@uppy/core';
 import type { RemoteUppyFile } from '@uppy/core/utils';
 import { filterFilesToEmitUploadStarted, filterFilesToUpload, RateLimitedQueue } from '@uppy/core/utils';
-import type { ChunkSession, RemoteTask, UploadBackend, UploadTask } from '../backends/backend.js';
+import type { RemoteTask, UploadBackend, UploadTask } from '../backends/backend.js';
 import { isTransient, type RetryWait } from '../backends/retry.js';
-import {
-  fingerprint,
-  forgetUnfinished,
-  listUnfinished,
-  matchUnfinished,
-  originalOf,
-  rememberUnfinished,
-  type UnfinishedUpload,
-} from '../backends/unfinished.js';
-import { anyUnfinished } from '../backends/unfinished-flag.js';
+import { originalOf, UnfinishedMemory, type UnfinishedUpload } from '../backends/unfinished.js';
 import { precheckFile } from '../content/precheck.js';
 import { UploadError } from '../errors.js';
 import type { UploadApiResponse, UploadParams } from '../protocol/params.js';
@@ -55,10 +46,8 @@ export class SignetUploadPlugin<M extends Meta, B extends Body> extends BasePlug
 
   /** Browser-side checks per file, started when the file is added, awaited before its upload. */
   #prechecks = new Map<string, Promise<UploadError | undefined>>();
-  /** Chosen files that continue an unfinished upload of an earlier page load, matched when added. */
-  #resumes = new Map<string, Promise<UnfinishedUpload | undefined>>();
-  /** What earlier page loads left unfinished, read once (only when the flag says there is any). */
-  #unfinished: Promise<UnfinishedUpload[]> | undefined;
+  /** Unfinished uploads across page loads: chosen files matched when added, sessions remembered while open. */
+  #memory = new UnfinishedMemory(() => this.opts.resumeScope());
 
   override install(): void {
     this.uppy.addUploader(this.#handleUpload);
@@ -75,14 +64,7 @@ export class SignetUploadPlugin<M extends Meta, B extends Body> extends BasePlug
   #onFileAdded = (file: UppyFile<M, B>) => {
     if (file.isRemote || !(file.data instanceof Blob)) return;
     const data = file.data;
-    const scope = this.opts.resumeScope();
-    if (scope && data instanceof File && anyUnfinished()) {
-      this.#unfinished ??= listUnfinished(scope).catch(() => []);
-      this.#resumes.set(
-        file.id,
-        this.#unfinished.then((records) => matchUnfinished(records, data)).catch(() => undefined),
-      );
-    }
+    if (data instanceof File) this.#memory.added(file.id, data);
     // A removed file's turn comes to nothing.
     const inTurn = this.#precheckQueue.wrapPromiseFunction(async () =>
       this.uppy.getFile(file.id) ? precheckFile(data) : undefined,
@@ -105,7 +87,7 @@ export class SignetUploadPlugin<M extends Meta, B extends Body> extends BasePlug
 
   #onFileRemoved = (file: UppyFile<M, B>) => {
     this.#prechecks.delete(file.id);
-    this.#resumes.delete(file.id);
+    void this.#memory.match(file.id); // dropped
   };
 
   #handleUpload = async (fileIDs: string[]): Promise<void> => {
@@ -113,7 +95,7 @@ export class SignetUploadPlugin<M extends Meta, B extends Body> extends BasePlug
     this.uppy.emit('upload-start', filterFilesToEmitUploadStarted(files));
     // Parameters are fixed for the whole run before the first request, so counter suffixes follow the added order.
     // A file that continues an unfinished upload keeps the parameters its session began with.
-    const resumes = await Promise.all(files.map((file) => this.#resumes.get(file.id)));
+    const resumes = await Promise.all(files.map((file) => this.#memory.match(file.id)));
     const queue = files.map((file, i) => ({
       file,
       resume: resumes[i],
@@ -132,7 +114,7 @@ export class SignetUploadPlugin<M extends Meta, B extends Body> extends BasePlug
         await this.#uploadOne(next.file, next.params, next.resume);
     };
     await Promise.all(Array.from({ length: Math.max(1, this.opts.limit) }, worker));
-    this.#unfinished = undefined; // read again for the next pick: this run finished or kept some
+    this.#memory.reread();
   };
 
   async #uploadOne(file: UppyFile<M, B>, params: UploadParams, resume?: UnfinishedUpload): Promise<void> {
@@ -140,7 +122,10 @@ export class SignetUploadPlugin<M extends Meta, B extends Body> extends BasePlug
     const controller = new AbortController();
     events.onFileRemove(file.id, () => controller.abort());
     events.onCancelAll(file.id, () => controller.abort());
-    const memory = this.#remember(file, params, resume);
+    // Remembered while its session is open, so a later page load can continue it.
+    const original = originalOf(file);
+    const remember = !file.isRemote && original !== undefined;
+    if (resume) this.#memory.resumed(file.id, resume.uploadId);
     try {
       const name = file.name ?? 'file';
       const onProgress = (bytesUploaded: number, bytesTotal: number) => {
@@ -167,10 +152,12 @@ export class SignetUploadPlugin<M extends Meta, B extends Body> extends BasePlug
           onProgress,
           onWait: this.opts.onWait,
           ...(resume ? { resume: { uploadId: resume.uploadId, chunkSize: resume.chunkSize } } : {}),
-          ...(memory ? { onSession: memory.began } : {}),
+          ...(remember
+            ? { onSession: (session) => this.#memory.began(file.id, original, { ...session, params }) }
+            : {}),
         });
       }
-      await memory?.end();
+      await this.#memory.ended(file.id);
       this.uppy.emit('upload-success', this.uppy.getFile(file.id), {
         status: 200,
         body: response as unknown as B,
@@ -178,7 +165,7 @@ export class SignetUploadPlugin<M extends Meta, B extends Body> extends BasePlug
       });
     } catch (cause) {
       // Kept for a later page load only when the network gave up on it; stopped or refused, it is over.
-      if (controller.signal.aborted || !isTransient(cause)) await memory?.end();
+      if (controller.signal.aborted || !isTransient(cause)) await this.#memory.ended(file.id);
       if (controller.signal.aborted) return;
       const error = this.opts.localize(
         cause instanceof UploadError
@@ -189,52 +176,6 @@ export class SignetUploadPlugin<M extends Meta, B extends Body> extends BasePlug
     } finally {
       events.remove();
     }
-  }
-
-  /**
-   * Remembers the file's chunked session (unfinished.ts) from when it opens until the upload ends, so a reload can
-   * continue it. Undefined where nothing is remembered (no scope, a remote file, no secure context).
-   */
-  #remember(file: UppyFile<M, B>, params: UploadParams, resume?: UnfinishedUpload) {
-    const scope = this.opts.resumeScope();
-    const data = originalOf(file);
-    if (!scope || file.isRemote || !data || !globalThis.crypto?.subtle) return undefined;
-    let current = resume?.uploadId;
-    let print: Promise<string | null> | undefined = resume ? Promise.resolve(resume.fingerprint) : undefined;
-    // Writes in order, so the record an ended upload forgets is never written after it was forgotten.
-    let writes = Promise.resolve();
-    const queue = (write: () => Promise<void>) => {
-      writes = writes.then(write).catch(() => undefined);
-      return writes;
-    };
-    return {
-      began: ({ uploadId, chunkSize }: ChunkSession) => {
-        const previous = current;
-        current = uploadId;
-        print ??= fingerprint(data);
-        void queue(async () => {
-          if (previous && previous !== uploadId) await forgetUnfinished(previous);
-          const prints = await print;
-          if (!prints || current !== uploadId) return;
-          await rememberUnfinished({
-            uploadId,
-            chunkSize,
-            scope,
-            params,
-            name: data.name,
-            size: data.size,
-            lastModified: data.lastModified,
-            fingerprint: prints,
-            savedAt: Date.now(),
-          });
-        });
-      },
-      end: () =>
-        queue(async () => {
-          if (current) await forgetUnfinished(current);
-          current = undefined;
-        }),
-    };
   }
 
   /** Companion fetches the file and POSTs it to our upload endpoint with the same per-file signed fields. */

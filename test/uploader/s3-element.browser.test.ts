@@ -11,20 +11,7 @@ const s3Server = () => inject('s3Server');
 const auth = () => ({ authorization: `Bearer ${s3Server().token}` });
 
 test('backend="s3" sends the chosen file to the bucket and fires success with the server JSON; bytes are equal', async () => {
-  const el = document.createElement('signet-uploader');
-  el.setAttribute('backend', 's3');
-  el.setAttribute('upload-url', s3Server().url);
-  el.setAttribute('cloud-name', s3Server().cloudName);
-  el.signUpload = async (params: UploadParams) =>
-    (
-      await fetch(`${s3Server().url}/api/sign`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...auth() },
-        body: JSON.stringify(params),
-      })
-    ).json();
-  el.serverHeaders = auth;
-  document.body.append(el);
+  const el = s3Element(document);
   try {
     await el.updateComplete;
     await el.ready;
