@@ -12,6 +12,8 @@ if (chrome) process.env.CHROME_PATH = chrome;
 
 const totals = { passed: 0, failed: 0, skipped: 0 };
 const lines = [];
+// What failed and why, repeated under the summary: CI shows only the end of the output.
+const failures = [];
 
 function step(name, command, args) {
   console.log(`\n=== ${name}: ${command} ${args.join(' ')}`);
@@ -21,6 +23,11 @@ function step(name, command, args) {
   totals[ok ? 'passed' : 'failed']++;
   lines.push(`${ok ? 'ok  ' : 'FAIL'} ${name} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
   return ok;
+}
+
+function stripAnsi(text) {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI colour codes are what is removed
+  return text.replace(/\u001b\[[0-9;]*m/g, '');
 }
 
 function suite(project) {
@@ -40,6 +47,16 @@ function suite(project) {
     result = { numPassedTests: 0, numFailedTests: 1, numPendingTests: 0, numTodoTests: 0 };
   }
   // A suite that crashed before reporting still counts as a failure.
+  for (const file of result.testResults ?? [])
+    for (const test of file.assertionResults ?? [])
+      if (test.status === 'failed')
+        failures.push(
+          `  ${project} › ${test.fullName}\n    ${stripAnsi(test.failureMessages?.[0] ?? '')
+            .split('\n')
+            .slice(0, 3)
+            .join('\n    ')
+            .slice(0, 900)}`,
+        );
   const failed = result.numFailedTests + (status !== 0 && result.numFailedTests === 0 ? 1 : 0);
   const skipped = (result.numPendingTests ?? 0) + (result.numTodoTests ?? 0);
   totals.passed += result.numPassedTests;
@@ -61,6 +78,7 @@ suite('e2e');
 
 console.log('\n=== summary');
 for (const line of lines) console.log(line);
+if (failures.length) console.log(`failed tests:\n${failures.join('\n')}`);
 const skipped = totals.skipped ? `, ${totals.skipped} skipped` : '';
 console.log(`${totals.passed} passed, ${totals.failed} failed${skipped}`);
 process.exit(totals.failed ? 1 : 0);
