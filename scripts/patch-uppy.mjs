@@ -24,6 +24,16 @@ export const PATCHES = [
                     nextFilesState = { ...existingFiles, ...nextFilesState };
                 }`,
   },
+  {
+    // @uppy/image-editor 5.0.0, Editor.renderGranularRotate: the straightening slider sits in a <label> given
+    // role="tooltip" and an aria-label (the angle) so that Uppy's microtip CSS can show the angle on hover; a label
+    // may have neither (axe aria-allowed-role), and a screen reader gets no angle from the slider. The angle moves
+    // to the slider's aria-valuetext; the hover bubble goes. Checked by test/uploader/crop.browser.test.ts (axe).
+    id: 'uppy-image-editor-rotate-label',
+    file: '@uppy/image-editor/lib/Editor.js',
+    find: `_jsx("label", { role: "tooltip", "aria-label": \`\${angleGranular}º\`, "data-microtip-position": "top", className: "uppy-ImageCropper-rangeWrapper", children: _jsx("input", { className: "uppy-ImageCropper-range uppy-u-reset", type: "range", onInput: this.onRotateGranular, onChange: this.onRotateGranular, value: angleGranular, min: "-45", max: "45", "aria-label": i18n('rotate') }) })`,
+    replace: `/* signet-upload patch uppy-image-editor-rotate-label (scripts/patch-uppy.mjs) */ _jsx("label", { className: "uppy-ImageCropper-rangeWrapper", children: _jsx("input", { className: "uppy-ImageCropper-range uppy-u-reset", type: "range", onInput: this.onRotateGranular, onChange: this.onRotateGranular, value: angleGranular, min: "-45", max: "45", "aria-label": i18n('rotate'), "aria-valuetext": \`\${angleGranular}°\` }) })`,
+  },
 ];
 
 /** Applies every patch that is not applied yet; returns the ids it changed. Throws when a patch no longer fits. */

@@ -23,7 +23,19 @@ export interface ModerationEntry {
   status: Exclude<AssetStatus, 'active'>;
 }
 
-export type AssetJson = UploadApiResponse & { moderation?: ModerationEntry[] };
+/** Cloudinary's `coordinates`: `custom` boxes as `[x, y, width, height]`; no `faces` (none are detected here). */
+export interface CoordinatesJson {
+  custom: number[][];
+}
+
+export type AssetJson = UploadApiResponse & { moderation?: ModerationEntry[]; coordinates?: CoordinatesJson };
+
+/** `{coordinates}` when the asset has custom coordinates, else nothing (Cloudinary's upload answer includes them). */
+export function coordinatesJson(record: AssetRecord): { coordinates?: CoordinatesJson } {
+  return record.customCoordinates === null
+    ? {}
+    : { coordinates: { custom: record.customCoordinates.map((box) => [...box]) } };
+}
 
 /** An asset in a listing: the upload JSON plus its status (and Cloudinary's `moderation_status` when moderated). */
 export type ListedAssetJson = AssetJson & {
@@ -53,6 +65,7 @@ export function toUploadResponse(record: AssetRecord, ctx: JsonContext): AssetJs
     created_at: record.createdAt,
     tags: record.tags,
     ...(Object.keys(record.context).length > 0 ? { context: { custom: record.context } } : {}),
+    ...coordinatesJson(record),
     bytes: record.bytes,
     type: 'upload',
     etag: record.etag,

@@ -4,9 +4,9 @@
  *
  * Two kinds of parameter sets are signed:
  *   an upload         the widget's parameters (`SIGNABLE_PARAMS`) and the upload parameters that only restrict an
- *                     upload or let its uploader undo it (`MORE_UPLOAD_PARAMS`: moderation, allowed_formats,
- *                     use_asset_folder_as_public_id_prefix, return_delete_token); never overwrite, notification_url,
- *                     eager, type or transformation
+ *                     upload, let its uploader undo it or describe the image (`MORE_UPLOAD_PARAMS`: moderation,
+ *                     allowed_formats, use_asset_folder_as_public_id_prefix, return_delete_token,
+ *                     custom_coordinates); never overwrite, notification_url, eager, type or transformation
  *   a call on assets  rename (`from_public_id`, `to_public_id`), tags and context (`public_ids`, `command`, `tag`,
  *                     `context`), told apart by those keys; never overwrite. A destroy signs `public_id` and
  *                     `timestamp`, which read as an upload of that public ID: the same folder is checked.
@@ -16,6 +16,7 @@
 import { checkFolder, checkPublicId, checkTags, parseTags, SIGNABLE_PARAMS, UploadError } from 'signet-upload/protocol';
 import { folderOf } from './auth/permissions.js';
 import type { ServerConfig } from './config.js';
+import { parseCustomCoordinates } from './coordinates.js';
 import { contextOf, MORE_UPLOAD_PARAMS, parseBoolean, parseModeration } from './pipeline/request.js';
 import { parseAllowedFormats } from './presets/definition.js';
 import { checkTimestamp } from './signing.js';
@@ -93,6 +94,8 @@ export function toSignableParams(
   parseBoolean('use_asset_folder_as_public_id_prefix', text('use_asset_folder_as_public_id_prefix'));
   parseModeration(text('moderation'));
   if (text('allowed_formats') !== undefined) parseAllowedFormats(text('allowed_formats') ?? '');
+  // The image's size is unknown until its bytes arrive: whether the boxes fit is checked then (pipeline/finalize.ts).
+  if (text('custom_coordinates') !== undefined) parseCustomCoordinates(text('custom_coordinates') ?? '');
   return params;
 }
 

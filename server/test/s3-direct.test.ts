@@ -440,6 +440,31 @@ describe('a direct upload', () => {
     expect((await dataState(server)).rows).toEqual([]);
   });
 
+  test('carries signed custom_coordinates to the asset; a box outside the image deletes the object (400)', async () => {
+    const server = await s3Server();
+    const data = pngOfSize(10_000);
+    const session = await start(server, data.length, { public_id: 'trips/crop', custom_coordinates: '1,2,30,20' });
+    expect((await putSingle(server, session, data)).status).toBe(200);
+    const answer = await complete(server, session);
+    expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+    expect(answer.body).toMatchObject({ public_id: 'trips/crop', coordinates: { custom: [[1, 2, 30, 20]] } });
+    expect((await dataState(server)).rows[0]?.customCoordinates).toEqual([[1, 2, 30, 20]]);
+
+    // The image is 40×30: the box's size is unknown at start, so the completion refuses it.
+    const outside = await start(server, data.length, { public_id: 'trips/outside', custom_coordinates: '20,0,21,10' });
+    expect((await putSingle(server, outside, data)).status).toBe(200);
+    expect(codeOf(await complete(server, outside))).toEqual({ status: 400, code: 'PARAM_INVALID' });
+    expect(await objectExists(server, outside.key)).toBe(false);
+    expect((await dataState(server)).rows.map((row) => row.publicId)).toEqual(['trips/crop']);
+
+    // A malformed value is refused at start, before any byte is sent.
+    const refused = await call(server, '/api/s3/start', {
+      params: signed(server, { custom_coordinates: '1,2,3' }),
+      file: { name: 'holiday.png', size: data.length, type: 'image/png' },
+    });
+    expect(codeOf(refused)).toEqual({ status: 400, code: 'PARAM_INVALID' });
+  });
+
   test('a type the URL does not allow is deleted and reported as 415 TYPE_MISMATCH', async () => {
     const server = await s3Server();
     const data = randomBytes(2000);

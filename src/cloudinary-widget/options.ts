@@ -85,6 +85,12 @@ export interface WidgetOptions {
   minImageWidth?: number;
   minImageHeight?: number;
   validateMaxWidthHeight?: boolean;
+  cropping?: boolean;
+  croppingAspectRatio?: number;
+  /** false: no photo goes uncropped (the element's `crop-required`). */
+  showSkipCropButton?: boolean;
+  /** Only `custom` (a cropped photo's region goes as `custom_coordinates`); `face` is reported. */
+  croppingCoordinatesMode?: string;
   resourceType?: ResourceType;
   folder?: string;
   tags?: string[];
@@ -143,6 +149,10 @@ const SUPPORTED = new Set<string>([
   'minImageWidth',
   'minImageHeight',
   'validateMaxWidthHeight',
+  'cropping',
+  'croppingAspectRatio',
+  'showSkipCropButton',
+  'croppingCoordinatesMode',
   'resourceType',
   'folder',
   'tags',
@@ -216,6 +226,8 @@ export function unsupported(options: WidgetOptions): string[] {
   const sources = (options.sources ?? []).filter((s) => !(SOURCES as readonly string[]).includes(s));
   if (sources.length) names.push(`sources: ${sources.join(', ')}`);
   if (options.showUploadMoreButton === false) names.push('showUploadMoreButton: false');
+  const coordinates = options.croppingCoordinatesMode;
+  if (coordinates !== undefined && coordinates !== 'custom') names.push(`croppingCoordinatesMode: ${coordinates}`);
   return names;
 }
 
@@ -235,6 +247,9 @@ export type ElementSettings = Partial<
     | 'minImageWidth'
     | 'minImageHeight'
     | 'validateDimensions'
+    | 'crop'
+    | 'cropAspectRatio'
+    | 'cropRequired'
     | 'accept'
     | 'resourceType'
     | 'sources'
@@ -272,6 +287,12 @@ export function elementSettings(options: WidgetOptions): ElementSettings {
     minImageWidth: options.minImageWidth ?? 0,
     minImageHeight: options.minImageHeight ?? 0,
     validateDimensions: options.validateMaxWidthHeight === true,
+    crop: options.cropping === true,
+    cropAspectRatio:
+      typeof options.croppingAspectRatio === 'number' && options.croppingAspectRatio > 0
+        ? String(options.croppingAspectRatio)
+        : '',
+    cropRequired: options.cropping === true && options.showSkipCropButton === false,
   };
   const text = (key: 'cloudName' | 'apiKey' | 'companionUrl' | 'publicId' | 'folder' | 'uploadPreset') => {
     const value = options[key];

@@ -12,6 +12,11 @@ export interface FileSummary {
   removed?: RemovedMetadata[];
   /** The photo was made smaller before sending (`max-image-width`, `max-image-height`): its sizes then and now. */
   resized?: { width: number; height: number; originalWidth: number; originalHeight: number };
+  /**
+   * The person cropped the photo (`crop`): the file sent is the cropped image; this is where it lay in the original,
+   * in the original's pixels, or null when it was also turned or mirrored.
+   */
+  cropped?: { x: number; y: number; width: number; height: number } | null;
 }
 
 /**

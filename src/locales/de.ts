@@ -192,6 +192,7 @@ export const de: SignetLocale = {
     resized: 'Vor dem Hochladen von {from} auf {to} Pixel verkleinert.',
     tooSmall: 'Das Bild hat {size} Pixel; diese Seite braucht mindestens {min}.',
     tooLarge: 'Das Bild hat {size} Pixel; diese Seite nimmt höchstens {max}.',
+    cropBox: 'Zuschneidebereich. Pfeiltasten verschieben ihn, Umschalt und Pfeiltasten ändern seine Größe.',
   },
   network: {
     offline: 'Sie sind offline. Die Uploads gehen weiter, sobald die Verbindung zurück ist.',

@@ -84,8 +84,8 @@ export const en = {
     ABORTED: 'The upload was cancelled.',
     RESTRICTED: 'This file cannot be added.',
     OPTIONS_LOCKED: 'Options cannot change while files wait in the queue; upload or clear them first.',
-    /** A response without a code (a proxy, another server): `{status}` is its HTTP status. */
     IMAGE_DIMENSIONS: 'The image’s size in pixels is not what this page accepts.',
+    /** A response without a code (a proxy, another server): `{status}` is its HTTP status. */
     UNKNOWN: 'The upload failed ({status}).',
   } satisfies Record<UploadErrorCode | 'UNKNOWN', string>,
   /** What to do about a refusal, shown after the message (codes whose message already says it have none). */
@@ -118,6 +118,7 @@ export const en = {
     resized: 'Resized from {from} to {to} pixels before upload.',
     tooSmall: 'The image is {size} pixels; this page needs at least {min}.',
     tooLarge: 'The image is {size} pixels; this page takes at most {max}.',
+    cropBox: 'Crop area. Arrow keys move it; Shift with arrow keys changes its size.',
   },
   /** Why a run is not moving, in its summary (the live region) until bytes move again. */
   network: {

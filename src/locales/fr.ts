@@ -186,6 +186,7 @@ export const fr: SignetLocale = {
     resized: 'Redimensionnée de {from} à {to} pixels avant l’envoi.',
     tooSmall: 'L’image fait {size} pixels ; cette page demande au moins {min}.',
     tooLarge: 'L’image fait {size} pixels ; cette page accepte au plus {max}.',
+    cropBox: 'Zone de recadrage. Les flèches la déplacent ; Maj avec les flèches change sa taille.',
   },
   network: {
     offline: 'Vous êtes hors ligne. Les envois reprendront dès le retour de la connexion.',

@@ -17,6 +17,7 @@ import { fill } from '../locales/fill.js';
 import type { BatchCancelReason } from '../options/options.js';
 import { checkTree, fixRelativePath } from '../options/tree.js';
 import type { UploadApiResponse, UploadParams } from '../protocol/params.js';
+import { cropOf } from './crop-box.js';
 import { resizedOf } from './downscale.js';
 import { restrictionError, tooMany } from './restrictions.js';
 import { outcomeFor, type Result } from './results-view.js';
@@ -366,6 +367,7 @@ export class OutcomeTracker {
 function summary(file: UppyFile<Meta, Body>): FileSummary {
   const removed = removedFrom(file);
   const resized = resizedOf(file);
+  const crop = cropOf(file);
   return {
     id: file.id,
     name: file.name ?? '',
@@ -373,5 +375,6 @@ function summary(file: UppyFile<Meta, Body>): FileSummary {
     type: file.type ?? '',
     ...(removed.length ? { removed } : {}),
     ...(resized ? { resized } : {}),
+    ...(crop ? { cropped: crop.box } : {}),
   };
 }

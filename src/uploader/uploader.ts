@@ -185,6 +185,23 @@ export class SignetUploader extends LitElement {
   /** Photos lower than this many pixels are refused before upload. 0: no limit. */
   @property({ type: Number, attribute: 'min-image-height' }) minImageHeight = 0;
 
+  /**
+   * Offer to crop each photo (JPEG, PNG, WebP) before upload: it opens in an editor as it is chosen (several files:
+   * one after another). Save sends the cropped image itself (its region as Cloudinary's `custom_coordinates`; where
+   * it lay in the original is the events' `file.cropped`); Cancel sends the photo as it is. The crop box takes focus:
+   * arrow keys move it, Shift with arrow keys sizes it. Cloudinary's `cropping`.
+   */
+  @property({ type: Boolean }) crop = false;
+
+  /** The crop box's proportions, width to height: `1`, `16:9`, `4/3`, `1.5`. Empty: the person chooses. */
+  @property({ attribute: 'crop-aspect-ratio' }) cropAspectRatio = '';
+
+  /**
+   * With `crop`, no photo is uploaded uncropped: pressing Upload opens the editor on the first one instead
+   * (Cloudinary's `showSkipCropButton: false`).
+   */
+  @property({ type: Boolean, attribute: 'crop-required' }) cropRequired = false;
+
   /** Accepted types, as in `<input accept>`: MIME types, `type/*` wildcards and `.ext`, comma-separated. */
   @property() accept = '';
 
@@ -632,7 +649,7 @@ export class SignetUploader extends LitElement {
 
   protected override updated(changed: PropertyValues<this>): void {
     setDropZoneHeight(this.renderRoot, this.#dashboardHeight());
-    const rebuild = (['mode', 'sources', 'companionUrl', 'allowFolderSelect', 'backendKind'] as const).some(
+    const rebuild = (['mode', 'sources', 'companionUrl', 'allowFolderSelect', 'backendKind', 'crop'] as const).some(
       (key) => changed.has(key) && changed.get(key) !== undefined,
     );
     if (rebuild) this.#uppy.restart();
@@ -901,6 +918,7 @@ export class SignetUploader extends LitElement {
       getBackend: () => this.backend,
       defaultBackend: () => this.#defaultBackend(),
       stripMetadata: () => !this.keepMetadata,
+      crop: this.crop ? () => ({ aspectRatio: this.cropAspectRatio, required: this.cropRequired }) : null,
       // As set; downscale.ts reads them (its own rules for what counts as no limit).
       downscale: () => ({
         maxWidth: this.maxImageWidth,

@@ -15,6 +15,8 @@ import type { SignetLocale } from '../locales/en.js';
 import { loadUppyLocale, type UppyLocale } from '../locales/index.js';
 import type { UploadParams } from '../protocol/params.js';
 import { type EarlyPick, filesOf, SlicedAdder } from './add-files.js';
+import type { CropGate, CropOptions } from './crop.js';
+import { coordinatesFor } from './crop-box.js';
 import { type DownscaleOptions, installDownscaler } from './downscale.js';
 import type { RemoteSource } from './remote-sources.js';
 import { resultsStyles } from './results-view.js';
@@ -65,6 +67,8 @@ export interface RuntimeOptions {
   defaultBackend(): CloudinaryBackendOptions;
   /** Whether photos lose their location and device metadata before upload (strip-metadata.ts). */
   stripMetadata(): boolean;
+  /** Photos open in an editor to be cropped before upload (`crop`; crop.ts, loaded only then), else null. */
+  crop: (() => CropOptions) | null;
   /** Photos larger than these are made smaller before upload (downscale.ts). */
   downscale(): DownscaleOptions | null;
   /** A failed request waits to be tried again: offline, or its backoff (the summary says so). */
@@ -124,6 +128,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<UppyRuntim
   let applied: RuntimeSettings = { ...settings };
   // Set right after the Dashboard is installed, before anything can add a file.
   let adder!: SlicedAdder;
+  let cropGate: CropGate | undefined;
   const uppy: Uppy<Meta, Body> = new Uppy<Meta, Body>({
     autoProceed: false,
     restrictions: uppyRestrictions(settings.restrictions),
@@ -132,7 +137,8 @@ export async function createRuntime(options: RuntimeOptions): Promise<UppyRuntim
     // A pick added in slices was admitted as a whole (add-files.ts); asking again per file would count the files
     // each time (getFiles), quadratic at 10,000.
     onBeforeFileAdded: (): boolean => adder.admitted || options.admit(uppy.getFiles().length + 1),
-    onBeforeUpload: (files): boolean => options.admit(Object.keys(files).length),
+    onBeforeUpload: (files): boolean =>
+      options.admit(Object.keys(files).length) && (cropGate?.admit(Object.keys(files)) ?? true),
   });
   uppy.use(ShadowDashboard, {
     target: options.target, // an Element: Uppy resolves selector strings against `document`, not our shadow root
@@ -157,6 +163,8 @@ export async function createRuntime(options: RuntimeOptions): Promise<UppyRuntim
   // At once: the Dashboard is on screen from here, before the sources below have loaded.
   adder = new SlicedAdder(uppy, dashboard.id, options.admit);
   dashboard.addFiles = (files) => void adder.add(files);
+  // A photo saved in the editor just now is still being encoded: the steps below read the cropped image.
+  uppy.addPreProcessor(async (fileIDs) => cropGate?.settled(fileIDs));
   // Before the backends' own preprocessing (the S3 start sizes its parts from the file as it will be sent).
   installMetadataStripper(uppy, options.stripMetadata);
   installDownscaler(uppy, {
@@ -164,14 +172,20 @@ export async function createRuntime(options: RuntimeOptions): Promise<UppyRuntim
     words: () => ({ ...applied.locale.photos, language: applied.locale.language }),
     refuse: options.onRefused,
   });
+  // A cropped photo goes with its region (crop-box.ts says why it is the whole image sent).
+  const getParams: RuntimeOptions['getParams'] = (file, index, count) => {
+    const params = options.getParams(file, index, count);
+    const custom_coordinates = coordinatesFor(file);
+    return custom_coordinates ? { ...params, custom_coordinates } : params;
+  };
   if (options.s3) {
     // The browser sends the bytes to the bucket; the server presigns every request and registers the file.
     const { installS3Backend } = await import('../backends/s3.js');
-    installS3Backend(uppy, { ...options.s3, params: options.getParams, resumeScope: () => resumeScopeOf(options) });
+    installS3Backend(uppy, { ...options.s3, params: getParams, resumeScope: () => resumeScopeOf(options) });
   } else {
     uppy.use(SignetUploadPlugin, {
       getBackend: () => options.getBackend() ?? new CloudinaryBackend(options.defaultBackend()),
-      getParams: options.getParams,
+      getParams,
       localize: options.localize,
       onRefused: options.onRefused,
       resumeScope: () => resumeScopeOf(options),
@@ -182,6 +196,13 @@ export async function createRuntime(options: RuntimeOptions): Promise<UppyRuntim
   if (options.camera) {
     const { installCamera } = await import('./camera.js');
     installCamera(uppy, root, dashboard as never, settings.restrictions.allowedFileTypes);
+  }
+  if (options.crop) {
+    const { installCrop } = await import('./crop.js');
+    cropGate = installCrop(uppy, root, dashboard as never, {
+      options: options.crop,
+      boxLabel: () => applied.locale.photos.cropBox,
+    });
   }
   if (options.remoteSources.length) {
     const { installRemoteSources } = await import('./remote-sources.js');

@@ -68,6 +68,9 @@ describe('elementSettings', () => {
       minImageWidth: 200,
       minImageHeight: 0,
       validateDimensions: true,
+      crop: false,
+      cropAspectRatio: '',
+      cropRequired: false,
       accept: '.png',
       resourceType: 'image',
       showAdvancedOptions: true,
@@ -89,6 +92,21 @@ describe('elementSettings', () => {
       showUploadPreset: false,
     });
     expect(elementSettings({ multiple: false }).multiple).toBe(false);
+  });
+
+  test('cropping, its aspect ratio and a hidden Skip map onto crop, crop-aspect-ratio and crop-required', () => {
+    expect(elementSettings(normalize({ cropping: true, cropping_aspect_ratio: 1.5 }))).toMatchObject({
+      crop: true,
+      cropAspectRatio: '1.5',
+      cropRequired: false,
+    });
+    expect(elementSettings({ cropping: true, showSkipCropButton: false }).cropRequired).toBe(true);
+    // Skip is Cloudinary's only while cropping; no aspect ratio that is not a positive number.
+    expect(elementSettings({ showSkipCropButton: false, croppingAspectRatio: -2 })).toMatchObject({
+      crop: false,
+      cropAspectRatio: '',
+      cropRequired: false,
+    });
   });
 
   test('sources keep their order and drop what the element has no tab for', () => {
@@ -117,13 +135,21 @@ describe('unsupported', () => {
         normalize({
           cloudName: 'demo',
           cropping: true,
+          croppingCoordinatesMode: 'face',
           encryption: { key: 'k', iv: 'v' },
           max_image_file_size: 10,
           sources: ['local', 'camera', 'unsplash'],
           showUploadMoreButton: false,
         }),
       ),
-    ).toEqual(['cropping', 'encryption', 'maxImageFileSize', 'sources: unsplash', 'showUploadMoreButton: false']);
+    ).toEqual([
+      'encryption',
+      'maxImageFileSize',
+      'sources: unsplash',
+      'showUploadMoreButton: false',
+      'croppingCoordinatesMode: face',
+    ]);
+    expect(unsupported({ cropping: true, croppingCoordinatesMode: 'custom' })).toEqual([]);
   });
 
   test('options without effect here are accepted silently (HTTPS, branding, the iframe’s z-index …)', () => {

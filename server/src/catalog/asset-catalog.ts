@@ -2,6 +2,7 @@
 import { type Expression, type ExpressionBuilder, type Insertable, type Selectable, type SqlBool, sql } from 'kysely';
 import type { ResourceType } from 'signet-upload/protocol';
 import { UploadError } from 'signet-upload/protocol';
+import type { Box } from '../coordinates.js';
 import {
   type AssetCatalog,
   type AssetChange,
@@ -123,6 +124,7 @@ export class SqlAssetCatalog implements AssetCatalog {
         .set({
           tags: JSON.stringify(updated.tags),
           context: JSON.stringify(updated.context),
+          custom_coordinates: coordinatesColumn(updated),
           status: updated.status,
           ...searchOf(updated),
         })
@@ -304,6 +306,7 @@ function toRecord(row: Selectable<AssetsTable>): AssetRecord {
     assetFolder: row.asset_folder,
     tags: fromJson(row.tags),
     context: fromJson(row.context),
+    customCoordinates: row.custom_coordinates === null ? null : fromJson(row.custom_coordinates as Box[] | string),
     createdAt: row.created_at,
     status: row.status as AssetStatus,
   };
@@ -340,9 +343,14 @@ function toRow(record: AssetRecord): Omit<Insertable<AssetsTable>, 'seq'> {
     asset_folder: record.assetFolder,
     tags: JSON.stringify(record.tags),
     context: JSON.stringify(record.context),
+    custom_coordinates: coordinatesColumn(record),
     created_at: record.createdAt,
     status: record.status,
   };
+}
+
+function coordinatesColumn(record: AssetRecord): string | null {
+  return record.customCoordinates === null ? null : JSON.stringify(record.customCoordinates);
 }
 
 /**

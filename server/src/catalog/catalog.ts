@@ -7,6 +7,7 @@
  */
 import type { ResourceType } from 'signet-upload/protocol';
 import type { Grant, Identity, Role, User } from '../auth/permissions.js';
+import type { Box } from '../coordinates.js';
 import type { UploadPreset } from '../presets/definition.js';
 
 /**
@@ -42,6 +43,8 @@ export interface AssetRecord extends AssetKey {
   assetFolder: string;
   tags: string[];
   context: Record<string, string>;
+  /** Cloudinary's `custom_coordinates` (images only, inside the image when its size is known); null = none. */
+  customCoordinates: Box[] | null;
   /** ISO 8601. */
   createdAt: string;
   status: AssetStatus;
@@ -108,7 +111,7 @@ export interface AssetPage {
 }
 
 /** What `update` may change; the rest of a record changes only by replacing or renaming it. */
-export type AssetChange = Partial<Pick<AssetRecord, 'tags' | 'context' | 'status'>>;
+export type AssetChange = Partial<Pick<AssetRecord, 'tags' | 'context' | 'status' | 'customCoordinates'>>;
 
 /** Where `rename` moves an asset (same cloud and resource type). */
 export interface RenameTarget {

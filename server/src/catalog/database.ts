@@ -8,6 +8,8 @@ import { type ColumnType, type Expression, type Kysely, type RawBuilder, type Sq
 type BigInt64 = ColumnType<number | string, number | RawBuilder<number>, number | RawBuilder<number>>;
 /** JSON: written as JSON text; SQLite answers that text, PostgreSQL (JSONB) the parsed value. */
 type Json<T> = ColumnType<T | string, string, string>;
+/** Nullable JSON: SQL NULL for none. */
+type NullableJson<T> = ColumnType<T | string | null, string | null, string | null>;
 
 export interface AssetsTable {
   cloud: string;
@@ -37,6 +39,8 @@ export interface AssetsTable {
   search_text: string;
   /** The tags, case-folded, as a JSON array. */
   search_tags: Json<string[]>;
+  /** `[[x, y, w, h], …]`; NULL = none (every row written before migration 007). */
+  custom_coordinates: NullableJson<number[][]>;
 }
 
 export interface PresetsTable {

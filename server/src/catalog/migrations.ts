@@ -198,5 +198,11 @@ export function migrations(flavor: Flavor): Record<string, Migration> {
         await db.schema.createIndex('chunk_sessions_updated').on('chunk_sessions').column('updated_at').execute();
       },
     },
+    '007-asset-coordinates': {
+      async up(db: Db) {
+        // Cloudinary's `custom_coordinates`; NULL (none) for every asset stored before.
+        await db.schema.alterTable('assets').addColumn('custom_coordinates', flavor.jsonType).execute();
+      },
+    },
   };
 }

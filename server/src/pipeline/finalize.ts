@@ -11,6 +11,7 @@ import { toUploadResponse } from '../asset-json.js';
 import { folderOf } from '../auth/permissions.js';
 import type { AssetRecord } from '../catalog/catalog.js';
 import { nowSeconds, type ServerContext } from '../context.js';
+import { assertCoordinatesFit } from '../coordinates.js';
 import { finalTags } from '../presets/upload.js';
 import { sanitizeDisplayText } from '../validate/names.js';
 import { validateContent } from '../validate/pipeline.js';
@@ -76,6 +77,8 @@ async function publish(
     declaredType: file.declaredType,
     storedAs: file.storedAs,
   });
+  // Before anything is published: boxes need the image's size, known only now, from its bytes.
+  if (settings.customCoordinates) assertCoordinatesFit(settings.customCoordinates, detected);
   // A preset's `strip_metadata`: the checked bytes lose their personal metadata before they are published.
   if (settings.stripMetadata && !file.storedAs) Object.assign(file, await stripTempFile(file.tempFile, file));
   // The stored format is the checked one (from the bytes), whatever a raw public ID's own suffix says.
@@ -117,6 +120,8 @@ async function publish(
     assetFolder: settings.assetFolder ?? folderOf(publicId),
     tags,
     context: settings.context,
+    // Never retained on overwrite, unlike tags and context: boxes belong to the pixels they were drawn on.
+    customCoordinates: settings.customCoordinates,
     createdAt: new Date(now).toISOString().replace(/\.\d{3}Z$/, 'Z'),
     status: settings.moderation === 'manual' ? 'pending' : 'active',
   };

@@ -14,19 +14,22 @@ import {
   UNSIGNED_PARAMS,
   UploadError,
 } from 'signet-upload/protocol';
+import { parseCustomCoordinates } from '../coordinates.js';
 import { PRESET_NAME, parseAllowedFormats } from '../presets/definition.js';
 import type { ExplicitParams } from '../presets/resolve.js';
 import { isSignatureAlgorithm } from '../signing.js';
 
 /**
  * Cloudinary upload parameters the server reads beyond the widget's own (`SIGNABLE_PARAMS`). Each only restricts the
- * upload or gives its uploader a way to undo it, so a page may have them signed as well (sign-request.ts).
+ * upload, gives its uploader a way to undo it, or describes the uploaded image itself (`custom_coordinates`), so a
+ * page may have them signed as well (sign-request.ts).
  */
 export const MORE_UPLOAD_PARAMS = [
   'return_delete_token',
   'moderation',
   'allowed_formats',
   'use_asset_folder_as_public_id_prefix',
+  'custom_coordinates',
 ] as const;
 
 const ALLOWED: ReadonlySet<string> = new Set<string>([...SIGNABLE_PARAMS, ...MORE_UPLOAD_PARAMS, ...SERVER_PARAMS]);
@@ -154,6 +157,8 @@ export function parseUploadRequest(values: Record<string, string>): UploadReques
       get('allowed_formats') === undefined ? undefined : parseAllowedFormats(get('allowed_formats') ?? ''),
     useAssetFolderAsPublicIdPrefix: prefixed,
     returnDeleteToken: parseBoolean('return_delete_token', get('return_delete_token')),
+    customCoordinates:
+      get('custom_coordinates') === undefined ? undefined : parseCustomCoordinates(get('custom_coordinates') ?? ''),
   };
   return {
     unsigned,

@@ -21,6 +21,7 @@
  * public ID's folders nest under the result, as for any upload), and the presets' context keys win over its own. An
  * admin made the preset to let strangers in somewhere; nothing a stranger sends may move that somewhere.
  */
+import type { Box } from '../coordinates.js';
 import type { AutoTagRule, UploadPreset } from './definition.js';
 import { compileNamePattern } from './definition.js';
 
@@ -40,6 +41,7 @@ export interface ExplicitParams {
   allowedFormats?: readonly string[] | undefined;
   useAssetFolderAsPublicIdPrefix?: boolean | undefined;
   returnDeleteToken?: boolean | undefined;
+  customCoordinates?: readonly Box[] | undefined;
 }
 
 export interface UploadSettings {
@@ -65,6 +67,8 @@ export interface UploadSettings {
   /** A preset's `strip_metadata`: personal metadata leaves JPEG, PNG and WebP files before they are stored. */
   stripMetadata: boolean;
   autoTagging: AutoTagRule[];
+  /** The request's own (no preset sets them: they describe one image); null = none. */
+  customCoordinates: Box[] | null;
   /** Whether the request itself sent tags / context: on overwrite with `retainOnOverwrite`, the old ones stay otherwise. */
   sent: { tags: boolean; context: boolean };
 }
@@ -112,6 +116,7 @@ export function resolveUploadSettings(
     returnDeleteToken: params.returnDeleteToken ?? pick('return_delete_token') ?? false,
     stripMetadata: pick('strip_metadata') ?? false,
     autoTagging: presets.flatMap((preset) => preset.auto_tagging ?? []),
+    customCoordinates: params.customCoordinates ? [...params.customCoordinates] : null,
     sent: { tags: params.tags !== undefined, context: params.context !== undefined },
   };
 }

@@ -25,6 +25,8 @@ export const UNSIGNED_UPLOAD_PARAMS: ReadonlySet<string> = new Set([
   'timestamp',
   // Only lets the uploader delete, for 10 minutes, what it just uploaded (the widget's "remove" after an upload).
   'return_delete_token',
+  // Unsigned on Cloudinary too: it describes only the uploaded image (the widget's crop box), like `context`.
+  'custom_coordinates',
 ]);
 
 type PresetContext = Pick<ServerContext, 'catalog' | 'config' | 'credentials'>;

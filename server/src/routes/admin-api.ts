@@ -8,8 +8,10 @@
  *                                                                    max_results (≤ 500), next_cursor
  *   GET    /v1_1/:cloud/resources/:resource_type/tags/:tag           the same, by tag (exact)
  *   GET    /v1_1/:cloud/resources/:resource_type/moderations/manual/:status
- *   GET    /v1_1/:cloud/resources/:resource_type/upload/:public_id   one asset, everything about it
- *   POST   /v1_1/:cloud/resources/:resource_type/upload/:public_id   tags, context, moderation_status (approve/reject)
+ *   GET    /v1_1/:cloud/resources/:resource_type/upload/:public_id   one asset, everything about it; `coordinates`
+ *                                                                    adds {coordinates: {custom: [[x, y, w, h], …]}}
+ *   POST   /v1_1/:cloud/resources/:resource_type/upload/:public_id   tags, context, moderation_status (approve/reject),
+ *                                                                    custom_coordinates
  *   DELETE /v1_1/:cloud/resources/:resource_type/upload              public_ids[] (≤ 100), prefix, or all=true
  *   DELETE /v1_1/:cloud/resources/:resource_type/tags/:tag           by tag
  *   GET|POST /v1_1/:cloud/upload_presets, GET|PUT|DELETE /v1_1/:cloud/upload_presets/:name
@@ -29,7 +31,7 @@ import {
   UploadError,
 } from 'signet-upload/protocol';
 import { applyTagCommand, deleteAsset, notFound } from '../asset-changes.js';
-import { deliveryUrl, type JsonContext } from '../asset-json.js';
+import { coordinatesJson, deliveryUrl, type JsonContext } from '../asset-json.js';
 import {
   ASSET_STATUSES,
   type AssetOrder,
@@ -38,6 +40,7 @@ import {
   type ListQuery,
 } from '../catalog/catalog.js';
 import type { ServerContext } from '../context.js';
+import { assertCoordinatesFit, parseCustomCoordinates } from '../coordinates.js';
 import { requireApiCredentials } from '../http/basic-auth.js';
 import { cloudinaryStatuses, methodNotAllowed } from '../http/errors.js';
 import { sendJson } from '../http/respond.js';
@@ -61,6 +64,28 @@ const PRESETS = route('\\/upload_presets');
 const PRESET = route('\\/upload_presets\\/([^/]+)');
 
 const LIST_PARAMS = ['next_cursor', 'max_results', 'prefix', 'tags', 'context', 'moderations', 'direction'];
+/**
+ * What the SDKs' `api.resource` may send. Only `coordinates` changes the answer: nothing here detects faces or colours
+ * or keeps metadata or versions, so those flags are accepted and answer nothing more.
+ */
+const RESOURCE_PARAMS = [
+  'coordinates',
+  'exif',
+  'cinemagraph_analysis',
+  'colors',
+  'derived_next_cursor',
+  'faces',
+  'image_metadata',
+  'media_metadata',
+  'pages',
+  'phash',
+  'max_results',
+  'versions',
+  'accessibility_analysis',
+  'related',
+  'related_next_cursor',
+  'quality_analysis',
+];
 const DEFAULT_RESULTS = 10;
 const MAX_RESULTS = 500;
 const MAX_DELETE_IDS = 100;
@@ -133,13 +158,17 @@ export function adminApiRoutes(ctx: ServerContext): Router {
     .all(...guard)
     .get(async (req, res) => {
       cloudOf(req, ONE);
+      const params = new CallParams(RESOURCE_PARAMS, { signed: false });
+      await readCallParams(ctx, req, requestUrl(req), params);
+      params.assertKnown();
+      const coordinates = parseBoolean('coordinates', params.text('coordinates')) ?? false;
       const record = await oneAsset(ctx, req);
-      sendJson(res, 200, resourceJson(record, jsonContext(ctx), ALL_DETAILS, true));
+      sendJson(res, 200, resourceJson(record, jsonContext(ctx), { ...ALL_DETAILS, coordinates }, true));
     })
     .post(async (req, res) => {
       cloudOf(req, ONE);
       const record = await oneAsset(ctx, req);
-      const params = new CallParams(['tags', 'context', 'moderation_status']);
+      const params = new CallParams(['tags', 'context', 'moderation_status', 'custom_coordinates']);
       await readCallParams(ctx, req, new URL('http://x/'), params);
       params.assertKnown();
       sendJson(res, 200, resourceJson(await updateAsset(ctx, record, params), jsonContext(ctx), ALL_DETAILS, true));
@@ -223,13 +252,14 @@ export function adminApiRoutes(ctx: ServerContext): Router {
   return router;
 }
 
-/** Which optional parts a resource's JSON carries (Cloudinary's `tags`, `context`, `moderations` flags). */
+/** Which optional parts a resource's JSON carries (Cloudinary's `tags`, `context`, `moderations`, `coordinates`). */
 interface Details {
   tags: boolean;
   context: boolean;
   moderations: boolean;
+  coordinates: boolean;
 }
-const ALL_DETAILS: Details = { tags: true, context: true, moderations: true };
+const ALL_DETAILS: Details = { tags: true, context: true, moderations: true, coordinates: true };
 
 /** An asset in Cloudinary's Admin API JSON; `full` for `GET resources/…/upload/:public_id`. */
 function resourceJson(record: AssetRecord, json: JsonContext, details: Details, full = false): Record<string, unknown> {
@@ -252,6 +282,7 @@ function resourceJson(record: AssetRecord, json: JsonContext, details: Details, 
     secure_url: url,
     ...(details.tags ? { tags: record.tags } : {}),
     ...(details.context && Object.keys(record.context).length > 0 ? { context: { custom: record.context } } : {}),
+    ...(details.coordinates ? coordinatesJson(record) : {}),
     ...(details.moderations && moderated
       ? { moderation_status: record.status, moderation: [{ kind: 'manual', status: record.status }] }
       : {}),
@@ -293,6 +324,7 @@ async function listing(
     tags: parseBoolean('tags', params.text('tags')) ?? false,
     context: parseBoolean('context', params.text('context')) ?? false,
     moderations: parseBoolean('moderations', params.text('moderations')) ?? filter.status !== undefined,
+    coordinates: false,
   };
   const prefix = params.text('prefix');
   if (nothing) return { resources: [] };
@@ -326,7 +358,7 @@ async function oneAsset(ctx: ServerContext, req: Request): Promise<AssetRecord> 
   return record;
 }
 
-/** `api.update`: tags (replaced), context (replaced), moderation_status (approved/rejected/pending). */
+/** `api.update`: tags, context and custom_coordinates (each replaced), moderation_status (approved/rejected/pending). */
 async function updateAsset(ctx: ServerContext, record: AssetRecord, params: CallParams): Promise<AssetRecord> {
   const tagsText = params.text('tags');
   const tags = tagsText === undefined ? undefined : applyTagCommand([], 'replace', parseTags(tagsText));
@@ -335,11 +367,17 @@ async function updateAsset(ctx: ServerContext, record: AssetRecord, params: Call
   const statusText = params.text('moderation_status');
   if (statusText !== undefined && !(ASSET_STATUSES as readonly string[]).includes(statusText))
     throw new UploadError('PARAM_INVALID', 'moderation_status must be approved, rejected or pending.');
-  const updated = await ctx.catalog.assets.update(record, () => ({
-    ...(tags ? { tags } : {}),
-    ...(context ? { context } : {}),
-    ...(statusText ? { status: statusText as AssetStatus } : {}),
-  }));
+  const coordinatesText = params.text('custom_coordinates');
+  const customCoordinates = coordinatesText === undefined ? undefined : parseCustomCoordinates(coordinatesText);
+  const updated = await ctx.catalog.assets.update(record, (stored) => {
+    if (customCoordinates) assertCoordinatesFit(customCoordinates, stored);
+    return {
+      ...(tags ? { tags } : {}),
+      ...(context ? { context } : {}),
+      ...(customCoordinates ? { customCoordinates } : {}),
+      ...(statusText ? { status: statusText as AssetStatus } : {}),
+    };
+  });
   if (!updated) throw notFound(record.publicId);
   return updated;
 }

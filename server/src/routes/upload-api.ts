@@ -7,7 +7,7 @@
  *   POST /v1_1/:cloud/:resource_type/tags        command (add|remove|replace|remove_all), tag, public_ids[]
  *                                                                                    → {public_ids: [changed]}
  *   POST /v1_1/:cloud/:resource_type/context     command (add|remove_all), context, public_ids[] → {public_ids}
- *   POST /v1_1/:cloud/:resource_type/explicit    public_id, tags, context, moderation → the asset
+ *   POST /v1_1/:cloud/:resource_type/explicit    public_id, tags, context, moderation, custom_coordinates → the asset
  *   POST /v1_1/:cloud/delete_by_token            token (no signature: the upload's `delete_token`) → {result: "ok"}
  *
  * Every asset here is of type `upload`: a `type` naming another finds nothing, a `to_type` naming another is refused.
@@ -31,6 +31,7 @@ import {
 import { toUploadResponse } from '../asset-json.js';
 import type { AssetKey, AssetRecord } from '../catalog/catalog.js';
 import { nowSeconds, type ServerContext } from '../context.js';
+import { assertCoordinatesFit, parseCustomCoordinates } from '../coordinates.js';
 import { publicCors } from '../http/cors.js';
 import { cloudinaryStatuses, methodNotAllowed } from '../http/errors.js';
 import { sendJson } from '../http/respond.js';
@@ -52,7 +53,7 @@ const CALL_PARAMS: Record<Call, readonly string[]> = {
   rename: ['from_public_id', 'to_public_id', 'overwrite', 'invalidate', 'type', 'to_type', 'context', 'metadata'],
   tags: ['command', 'tag', 'type'],
   context: ['command', 'context', 'type'],
-  explicit: ['public_id', 'type', 'tags', 'context', 'moderation', 'invalidate'],
+  explicit: ['public_id', 'type', 'tags', 'context', 'moderation', 'custom_coordinates', 'invalidate'],
 };
 
 interface CallTarget {
@@ -169,16 +170,23 @@ const HANDLERS: Record<Call, Handler> = {
     const contextText = params.text('context');
     const context = contextText === undefined ? undefined : contextOf(contextText);
     const moderation = parseModeration(params.text('moderation'));
+    const coordinatesText = params.text('custom_coordinates');
+    const customCoordinates = coordinatesText === undefined ? undefined : parseCustomCoordinates(coordinatesText);
     parseBoolean('invalidate', params.text('invalidate'));
     const record = await findAsset(ctx, target, params, publicId);
     await authorizeAssetCall(ctx, params.signedCall(), foldersOf(publicId, record));
     if (!record) throw notFound(publicId);
-    const updated = await ctx.catalog.assets.update(record, () => ({
-      ...(tags ? { tags } : {}),
-      ...(context ? { context } : {}),
-      // Cloudinary's explicit moderation queues the stored asset for review again.
-      ...(moderation === 'manual' ? { status: 'pending' as const } : {}),
-    }));
+    const updated = await ctx.catalog.assets.update(record, (stored) => {
+      // Against the stored asset: an overwrite since it was looked up may have changed its size.
+      if (customCoordinates) assertCoordinatesFit(customCoordinates, stored);
+      return {
+        ...(tags ? { tags } : {}),
+        ...(context ? { context } : {}),
+        ...(customCoordinates ? { customCoordinates } : {}),
+        // Cloudinary's explicit moderation queues the stored asset for review again.
+        ...(moderation === 'manual' ? { status: 'pending' as const } : {}),
+      };
+    });
     if (!updated) throw notFound(publicId);
     return toUploadResponse(updated, jsonContext(ctx));
   },

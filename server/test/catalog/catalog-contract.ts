@@ -53,6 +53,7 @@ export function sampleRecord(overrides: Partial<AssetRecord> = {}): AssetRecord 
     assetFolder: 'albums',
     tags: ['sea', 'sun ☀'],
     context: { alt: 'A beach', caption: 'a=b|c' },
+    customCoordinates: null,
     createdAt: '2025-11-27T06:00:00Z',
     status: 'active',
     ...overrides,
@@ -333,6 +334,33 @@ export function describeAssetCatalogContract(name: string, factory: CatalogFacto
       expect((await one.assets.get({ ...record, publicId: 'race' }))?.tags.sort()).toEqual(
         ['t0', 't1', 't2', 't3', 't4', 't5', 't6', 't7'].sort(),
       );
+    });
+
+    test('keeps custom coordinates: inserted, replaced (none replaces some), updated, renamed with the asset', async () => {
+      const assets = await open();
+      const boxes: AssetRecord['customCoordinates'] = [
+        [0, 0, 40, 30],
+        [5, 6, 7, 8],
+      ];
+      const record = sampleRecord({ customCoordinates: boxes });
+      await assets.insert(record);
+      expect((await assets.get(record))?.customCoordinates).toEqual(boxes);
+      const updated = await assets.update(record, () => ({ customCoordinates: [[1, 2, 3, 4]] }));
+      expect(updated?.customCoordinates).toEqual([[1, 2, 3, 4]]);
+      expect((await assets.get(record))?.customCoordinates).toEqual([[1, 2, 3, 4]]);
+      // Tags and context may be retained on a replace; coordinates never are.
+      const { record: replaced } = await assets.replace(sampleRecord({ customCoordinates: null }), {
+        retain: { tags: true, context: true },
+      });
+      expect(replaced.customCoordinates).toBeNull();
+      expect((await assets.get(record))?.customCoordinates).toBeNull();
+      await assets.update(record, () => ({ customCoordinates: [[9, 9, 1, 1]] }));
+      await assets.rename(
+        record,
+        { publicId: 'albums/moved', folder: 'albums', assetFolder: 'albums' },
+        { overwrite: false },
+      );
+      expect((await assets.get({ ...record, publicId: 'albums/moved' }))?.customCoordinates).toEqual([[9, 9, 1, 1]]);
     });
 
     test('delete removes one record and answers it; a missing one is null', async () => {

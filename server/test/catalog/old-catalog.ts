@@ -11,6 +11,7 @@ export const MIGRATIONS = [
   '004-ledger-counts-user-provenance',
   '005-asset-search',
   '006-chunk-sessions',
+  '007-asset-coordinates',
 ];
 
 async function expectVersion01Data(catalog: Catalog): Promise<void> {
