@@ -14,7 +14,8 @@ export const uppyAliases = {
 //               dedupe it); Uppy is bundled at the exact version our shadow-DOM fixes and runtime patches were tested
 //               against, so an install pulls in no Uppy tree (nor its Node 22-only build dependencies).
 //   embed-esm   dist/embed/: self-contained ESM for <script type="module">; Uppy is a lazy chunk
-//   embed-iife  dist/signet-uploader.iife.js: one self-contained classic script that defines the element
+//   embed-iife  dist/signet-uploader.iife.js: one self-contained classic script that defines the element (its
+//               HEIC decoder comes from dist/embed/heic.js, beside it, when a HEIC photo is chosen)
 // Both embeds start at src/embed.ts: define.ts plus `window.cloudinary` (Cloudinary's widget API, cloudinary-widget/),
 // which the npm entries never load.
 /**
@@ -49,14 +50,23 @@ export default defineConfig(({ mode }): UserConfig => {
   if (mode === 'embed-iife') {
     return {
       plugins: [minifyCssLiterals()],
-      resolve: { alias: uppyAliases },
+      resolve: {
+        alias: [
+          ...Object.entries(uppyAliases).map(([find, replacement]) => ({ find, replacement })),
+          // One script carries no 730 KB HEIC decoder: it loads the module embed's, beside it.
+          {
+            find: /^\.\/heic\.js$/,
+            replacement: fileURLToPath(new URL('./src/uploader/heic-beside-script.ts', import.meta.url)),
+          },
+        ],
+      },
       build: {
         target: 'es2022',
         outDir: 'dist',
         emptyOutDir: false,
         sourcemap: true,
         lib: {
-          entry: 'src/embed.ts',
+          entry: 'src/embed-iife.ts',
           formats: ['iife'],
           name: 'SignetUpload',
           fileName: () => 'signet-uploader.iife.js',
@@ -77,13 +87,16 @@ export default defineConfig(({ mode }): UserConfig => {
         emptyOutDir: true,
         sourcemap: true,
         minify: true,
+        // The HEIC decoder (uploader/heic.ts) is 3 MB, loaded only when a HEIC photo is chosen.
+        chunkSizeWarningLimit: 3000,
         rollupOptions: {
           input: { 'signet-uploader': 'src/embed.ts' },
           preserveEntrySignatures: 'exports-only',
           output: {
             format: 'es',
             entryFileNames: '[name].js',
-            chunkFileNames: '[name]-[hash].js',
+            // The HEIC converter keeps one name: the single-file script loads it from here (heic-beside-script.ts).
+            chunkFileNames: (chunk) => (chunk.name === 'heic' ? 'heic.js' : '[name]-[hash].js'),
             // Everything the page runs before the person acts in one file: Rolldown otherwise splits off each
             // module a lazy chunk shares (errors, rules, strings…), and separate files compress worse (2 KiB here).
             codeSplitting: { groups: [{ name: 'signet-uploader', tags: ['$initial'] }] },
@@ -101,6 +114,7 @@ export default defineConfig(({ mode }): UserConfig => {
       outDir: 'dist',
       emptyOutDir: false,
       sourcemap: true,
+      chunkSizeWarningLimit: 3000, // the HEIC decoder, a lazy chunk (uploader/heic.ts)
       lib: {
         entry: { index: 'src/index.ts', define: 'src/define.ts', protocol: 'src/protocol/index.ts' },
         formats: ['es'],

@@ -12,6 +12,8 @@ export interface FileSummary {
   removed?: RemovedMetadata[];
   /** The photo was made smaller before sending (`max-image-width`, `max-image-height`): its sizes then and now. */
   resized?: { width: number; height: number; originalWidth: number; originalHeight: number };
+  /** The browser converted the photo before sending it (HEIC to JPEG): the types then and now. */
+  converted?: { from: string; to: string };
   /**
    * The person cropped the photo (`crop`): the file sent is the cropped image; this is where it lay in the original,
    * in the original's pixels, or null when it was also turned or mirrored.

@@ -193,6 +193,7 @@ export const de: SignetLocale = {
     tooSmall: 'Das Bild hat {size} Pixel; diese Seite braucht mindestens {min}.',
     tooLarge: 'Das Bild hat {size} Pixel; diese Seite nimmt höchstens {max}.',
     cropBox: 'Zuschneidebereich. Pfeiltasten verschieben ihn, Umschalt und Pfeiltasten ändern seine Größe.',
+    converted: 'Vor dem Hochladen von HEIC in JPEG umgewandelt, ohne seine Metadaten.',
   },
   network: {
     offline: 'Sie sind offline. Die Uploads gehen weiter, sobald die Verbindung zurück ist.',

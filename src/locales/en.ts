@@ -119,6 +119,7 @@ export const en = {
     tooSmall: 'The image is {size} pixels; this page needs at least {min}.',
     tooLarge: 'The image is {size} pixels; this page takes at most {max}.',
     cropBox: 'Crop area. Arrow keys move it; Shift with arrow keys changes its size.',
+    converted: 'Converted from HEIC to JPEG before upload, without its metadata.',
   },
   /** Why a run is not moving, in its summary (the live region) until bytes move again. */
   network: {

@@ -187,6 +187,7 @@ export const fr: SignetLocale = {
     tooSmall: 'L’image fait {size} pixels ; cette page demande au moins {min}.',
     tooLarge: 'L’image fait {size} pixels ; cette page accepte au plus {max}.',
     cropBox: 'Zone de recadrage. Les flèches la déplacent ; Maj avec les flèches change sa taille.',
+    converted: 'Converti de HEIC en JPEG avant l’envoi, sans ses métadonnées.',
   },
   network: {
     offline: 'Vous êtes hors ligne. Les envois reprendront dès le retour de la connexion.',

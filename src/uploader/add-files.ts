@@ -12,7 +12,17 @@ import type { Body, Meta, Uppy, UppyFile } from '@uppy/core';
 import { getDroppedFiles } from '@uppy/core/utils';
 
 /** A file as the Dashboard's picker, a drop or the light drop zone hands it over. */
-export type LocalFile = File & { relativePath?: string | null };
+export type LocalFile = File & {
+  relativePath?: string | null;
+  /** The type it had before the browser converted it (heic.ts). */
+  convertedFrom?: string;
+};
+
+/**
+ * Work on a pick before it joins the queue (HEIC to JPEG, heic.ts): a promise of the files to add instead, or null
+ * when there is nothing to do (the pick is then added at once).
+ */
+export type PrepareFiles = (files: readonly LocalFile[]) => Promise<LocalFile[]> | null;
 
 /** What the light drop zone took before Uppy loaded: files, or a drop's entries (its folders are read later). */
 export interface EarlyPick {
@@ -37,6 +47,7 @@ export class SlicedAdder {
   readonly #uppy: Uppy<Meta, Body>;
   readonly #source: string;
   readonly #admit: (count: number) => boolean;
+  readonly #prepare: PrepareFiles;
   #tail: Promise<void> = Promise.resolve();
   /** True while a slice of a pick the element admitted as a whole is being added. */
   admitted = false;
@@ -44,17 +55,28 @@ export class SlicedAdder {
   #outstanding = 0;
 
   /** `admit` is the element's check of a batch of `count` files (it reports its own refusal). */
-  constructor(uppy: Uppy<Meta, Body>, source: string, admit: (count: number) => boolean) {
+  constructor(
+    uppy: Uppy<Meta, Body>,
+    source: string,
+    admit: (count: number) => boolean,
+    prepare: PrepareFiles = () => null,
+  ) {
     this.#uppy = uppy;
     this.#source = source;
     this.#admit = admit;
+    this.#prepare = prepare;
   }
 
   /** Queues a pick; resolves once its files are in Uppy (or refused). */
   add(files: readonly LocalFile[]): Promise<void> {
-    // Nothing outstanding: start now, so a small pick is in Uppy before this returns (as with Uppy's own addFiles).
+    // Prepared meanwhile (while earlier picks go in), added in turn; if that fails, the files go as they are.
+    const preparing = this.#prepare(files)?.catch(() => [...files]);
     this.#outstanding++;
-    const run = this.#outstanding === 1 ? this.#add(files) : this.#tail.then(() => this.#add(files));
+    // Nothing outstanding: start now, so a small pick is in Uppy before this returns (as with Uppy's own addFiles).
+    const run =
+      this.#outstanding === 1 && !preparing
+        ? this.#add(files)
+        : this.#tail.then(async () => this.#add(preparing ? await preparing : files));
     this.#tail = run.catch(() => {});
     return run;
   }
@@ -78,7 +100,10 @@ export class SlicedAdder {
       type: file.type,
       data: file,
       // The path under the folder the person chose or dropped, as the Dashboard records it.
-      meta: { relativePath: file.relativePath || file.webkitRelativePath || null },
+      meta: {
+        relativePath: file.relativePath || file.webkitRelativePath || null,
+        ...(file.convertedFrom ? { signetConvertedFrom: file.convertedFrom } : {}),
+      },
     }));
     // Refusals that concern the whole pick are decided once: Uppy refuses a pick over the count entirely (a probe of
     // one file too many says so at once), and the element's admission refuses a batch once.

@@ -368,6 +368,7 @@ function summary(file: UppyFile<Meta, Body>): FileSummary {
   const removed = removedFrom(file);
   const resized = resizedOf(file);
   const crop = cropOf(file);
+  const convertedFrom = (file.meta as { signetConvertedFrom?: string }).signetConvertedFrom;
   return {
     id: file.id,
     name: file.name ?? '',
@@ -376,5 +377,6 @@ function summary(file: UppyFile<Meta, Body>): FileSummary {
     ...(removed.length ? { removed } : {}),
     ...(resized ? { resized } : {}),
     ...(crop ? { cropped: crop.box } : {}),
+    ...(convertedFrom ? { converted: { from: convertedFrom, to: file.type ?? '' } } : {}),
   };
 }

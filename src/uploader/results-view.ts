@@ -250,6 +250,7 @@ function outcomeItem(
       <span class="detail">${outcome.response.public_id}</span>${remove}
       ${existing ? html`<p class="message">${s.existingDetail}</p>` : nothing}
       ${!existing && outcome.file.removed?.length ? html`<p class="message removed">${removedWords(outcome.file.removed, strings)}</p>` : nothing}
+      ${!existing && outcome.file.converted ? html`<p class="message converted">${strings.photos.converted}</p>` : nothing}
       ${!existing && outcome.file.resized ? html`<p class="message resized">${resizedWords(outcome.file.resized, strings)}</p>` : nothing}
     </li>`;
   }

@@ -69,6 +69,8 @@ export interface RuntimeOptions {
   stripMetadata(): boolean;
   /** Photos open in an editor to be cropped before upload (`crop`; crop.ts, loaded only then), else null. */
   crop: (() => CropOptions) | null;
+  /** HEIC/HEIF photos become JPEG as they are chosen (heic.ts; loaded only then). */
+  convertHeic(): boolean;
   /** Photos larger than these are made smaller before upload (downscale.ts). */
   downscale(): DownscaleOptions | null;
   /** A failed request waits to be tried again: offline, or its backoff (the summary says so). */
@@ -111,6 +113,11 @@ export function uppyStyleSheet(): CSSStyleSheet {
     sheet.replaceSync(`${coreCss}\n${dashboardCss}`);
   }
   return sheet;
+}
+
+/** What iPhones take (by type, or by name where the browser gives no type). */
+function isHeic(file: File): boolean {
+  return /^image\/hei[cf](-sequence)?$/.test(file.type) || (!file.type && /\.hei[cf]$/i.test(file.name));
 }
 
 function uppyRestrictions({ note: _note, ...restrictions }: RuntimeRestrictions) {
@@ -161,7 +168,11 @@ export async function createRuntime(options: RuntimeOptions): Promise<UppyRuntim
   const dashboard = uppy.getPlugin('Dashboard') as unknown as ShadowDashboard<Meta, Body>;
   // The picker, drops and pastes all end in the Dashboard's addFiles: in slices, so 10,000 files never freeze the page.
   // At once: the Dashboard is on screen from here, before the sources below have loaded.
-  adder = new SlicedAdder(uppy, dashboard.id, options.admit);
+  adder = new SlicedAdder(uppy, dashboard.id, options.admit, (files) =>
+    options.convertHeic() && files.some(isHeic)
+      ? import('./heic.js').then(({ convertHeic }) => convertHeic(files, isHeic))
+      : null,
+  );
   dashboard.addFiles = (files) => void adder.add(files);
   // A photo saved in the editor just now is still being encoded: the steps below read the cropped image.
   uppy.addPreProcessor(async (fileIDs) => cropGate?.settled(fileIDs));

@@ -77,6 +77,27 @@ export const makePhoneJpeg: BrowserCommand<[]> = () =>
     return (await readFile(path)).toString('base64');
   });
 
+/**
+ * An iPhone-like HEIC (base64), made by libheif's heif-enc from a JPEG: `width` × `height`, its left half red and
+ * its right half blue, with a GPS position in its EXIF.
+ */
+export const makeHeic: BrowserCommand<[width: number, height: number]> = (_context, width, height) =>
+  inScratch(async (dir) => {
+    const pixels = Buffer.alloc(width * height * 3);
+    for (let i = 0; i < width * height; i++) pixels.set(i % width < width / 2 ? [230, 20, 20] : [20, 20, 230], i * 3);
+    const jpeg = join(dir, 'photo.jpg');
+    await writeFile(
+      jpeg,
+      execFileSync('cjpeg', ['-quality', '95'], {
+        input: Buffer.concat([Buffer.from(`P6\n${width} ${height}\n255\n`), pixels]),
+      }),
+    );
+    execFileSync('exiftool', ['-q', '-overwrite_original', '-GPSLatitude=52.52', '-GPSLatitudeRef=N', jpeg]);
+    const heic = join(dir, 'photo.heic');
+    execFileSync('heif-enc', ['-q', '90', '-o', heic, jpeg]);
+    return (await readFile(heic)).toString('base64');
+  });
+
 /** What exiftool reads in a file (base64): its tags as `group:name` → value, numbers as numbers. */
 export const readTags: BrowserCommand<[base64: string]> = (_context, base64) =>
   inScratch(async (dir) => {
@@ -91,6 +112,7 @@ declare module 'vitest/browser' {
     tempFileCount(dataDir: string): Promise<number>;
     makePdf(encrypted: boolean): Promise<string>;
     makePhoneJpeg(): Promise<string>;
+    makeHeic(width: number, height: number): Promise<string>;
     readTags(base64: string): Promise<Record<string, unknown>>;
   }
 }
