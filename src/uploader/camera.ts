@@ -36,4 +36,10 @@ export function installCamera(
     // The recording's clock, only where something can be recorded.
     showRecordingLength: video,
   });
+  // On phones the plugin only turns on the Dashboard's buttons for the system's camera, passing its facing mode on
+  // as their inputs' `capture`; with none set that attribute is left out (Dashboard AddFiles maps only '' to
+  // 'environment'), and the phone offers its file picker first. The camera is what the person asked for.
+  const opts = (dashboard as unknown as { opts: Record<string, unknown> }).opts;
+  if ((opts.showNativePhotoCameraButton || opts.showNativeVideoCameraButton) && !opts.nativeCameraFacingMode)
+    dashboard.setOptions({ nativeCameraFacingMode: 'environment' } as never);
 }
