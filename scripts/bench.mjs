@@ -11,7 +11,7 @@
 // BENCH_BUILD=0 reuses the current build. Only the install step and the first reference install use the network.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, existsSync, readFileSync } from 'node:fs';
+import { createWriteStream, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -71,6 +71,18 @@ const sizes = {
   eager_modal: await loadedBytes(browser, `${pages.url}/ours-modal.html`),
   all_loaded: await loadedBytes(browser, `${pages.url}/ours-inline.html`, { interact: true }),
   bare_uppy: await loadedBytes(browser, `${pages.url}/bare-uppy.html`),
+  // What a page fetches only when a photo feature is used (module embed, as published).
+  photo_chunks: Object.fromEntries(
+    ['camera', 'crop', 'heic'].map((name) => [
+      name,
+      fileBytes(
+        readdirSync('dist/embed')
+          .filter((file) => file.endsWith('.js') && (file === `${name}.js` || file.startsWith(`${name}-`)))
+          .map((file) => join('dist/embed', file)),
+        readFileSync,
+      ),
+    ]),
+  ),
   references: Object.fromEntries(
     Object.entries(bundles).map(([name, { js, css }]) => [
       name,
@@ -230,6 +242,13 @@ const rows = [
         ),
       ]
     : []),
+  row(
+    'Photo features, each loaded only when used (gz): camera / crop / HEIC',
+    `${sizes.photo_chunks.camera} / ${sizes.photo_chunks.crop} / ${sizes.photo_chunks.heic} KiB`,
+    'none of it in the eager part',
+    '—',
+    null,
+  ),
   row(
     'First script → upload UI visible (module embed)',
     `${ready['ours (module embed)']} ms`,

@@ -1,0 +1,43 @@
+// A file's progress reaches Uppy (and so a redraw of the Dashboard) at most every 250 ms, and its end always: a
+// backend may report far more often (a browser does every 50 ms or so). The page's own backend here reports every
+// 5 ms for half a second before its real upload to the test server.
+import { expect, test } from 'vitest';
+import type { UploadBackend } from '../../src/backends/backend.js';
+import { backendThatGivesUp, bytes, choose, mount, next, pressUpload } from '../helpers/browser.js';
+
+test('progress reaches Uppy at most every 250 ms, and its end always', async () => {
+  const el = await mount();
+  const real = backendThatGivesUp();
+  let reported = 0;
+  let reporting = 0;
+  const chatty: UploadBackend = {
+    async upload(task) {
+      const total = task.file.size;
+      const started = performance.now();
+      for (let i = 1; i < 100; i++) {
+        task.onProgress(Math.floor((total * i) / 100), total);
+        reported++;
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      reporting = performance.now() - started;
+      return real.upload(task);
+    },
+  };
+  el.backend = chatty;
+  const seen: { at: number; bytes: number; total: number }[] = [];
+  el.uppy?.on('upload-progress', (_file, progress) =>
+    seen.push({ at: performance.now(), bytes: progress.bytesUploaded, total: progress.bytesTotal ?? 0 }),
+  );
+  choose(el, [new File([bytes(300_000, 9)], 'chatty.bin')]);
+  const success = next(el, 'signet-upload-success');
+  await pressUpload(el);
+  await success;
+  expect(reported).toBeGreaterThanOrEqual(99);
+  const gaps = seen.slice(1).map((entry, i) => entry.at - (seen[i]?.at ?? 0));
+  // Every update but the last came at least 250 ms after the one before (a little slack for timer rounding).
+  for (const gap of gaps.slice(0, -1)) expect(gap).toBeGreaterThanOrEqual(245);
+  // However long the reports took (a busy machine stretches them), one update per 250 ms of them, plus the end.
+  expect(seen.length).toBeLessThanOrEqual(Math.ceil(reporting / 250) + 2);
+  expect(seen.length).toBeLessThan(reported / 4);
+  expect(seen.at(-1)).toMatchObject({ bytes: 300_000, total: 300_000 });
+});
