@@ -144,7 +144,7 @@ export async function ingestChunk(
             'CHUNK_INVALID',
             `The chunk has ${written.bytes} bytes; its Content-Range says ${expected}.`,
           );
-        const chunk = { start: range.start, end: range.end, md5: written.md5 };
+        const chunk = { start: range.start, end: range.end, sha256: written.sha256 };
         const owner = reservation.state?.owner ?? mine;
         outcome = { kind: 'written', reservation, auth, chunk, owner, filename: info.filename };
       },
@@ -357,9 +357,9 @@ function sameSigner(owner: Signer, chunk: Signer): boolean {
 async function assertRepeat(received: ReceivedChunk, range: ContentRange, stream: Readable): Promise<void> {
   if (received.start !== range.start || received.end !== range.end)
     throw new UploadError('CHUNK_INVALID', 'This upload already finished.');
-  const hash = createHash('md5');
+  const hash = createHash(received.sha256 ? 'sha256' : 'md5');
   for await (const chunk of stream) hash.update(chunk as Buffer);
-  if (hash.digest('hex') !== received.md5)
+  if (hash.digest('hex') !== (received.sha256 ?? received.md5))
     throw new UploadError('CHUNK_INVALID', 'These bytes differ from the chunk received for the same range.');
 }
 

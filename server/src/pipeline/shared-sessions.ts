@@ -15,7 +15,7 @@
  * A record's `updatedAt` says when the sweep looks at it next (after the TTL): for a live session its last change,
  * for the marker of a finished or expired one the moment that makes it go `MARKER_MS` after it was written.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import {
   DeleteObjectsCommand,
@@ -27,7 +27,6 @@ import {
 import { UploadError } from 'signet-upload/protocol';
 import type { ChunkSessionCatalog, ChunkSessionRecord } from '../catalog/catalog.js';
 import { isNotFound, type S3Store } from '../stores/s3.js';
-import { OffThreadMd5 } from './hasher.js';
 import {
   type Arrival,
   type AssembledFile,
@@ -215,7 +214,7 @@ export class SharedChunkSessions implements ChunkSessionStore {
       state,
       async write(stream) {
         const expected = range.end - range.start + 1;
-        const hash = OffThreadMd5.create();
+        const hash = createHash('sha256');
         const abort = new AbortController();
         let bytes = 0;
         stopWriting = (error) => {
@@ -228,7 +227,7 @@ export class SharedChunkSessions implements ChunkSessionStore {
             try {
               for await (const chunk of stream as AsyncIterable<Buffer>) {
                 bytes += chunk.length;
-                await hash.update(chunk);
+                hash.update(chunk);
                 yield chunk;
               }
               if (bytes !== expected)
@@ -254,13 +253,12 @@ export class SharedChunkSessions implements ChunkSessionStore {
             }),
             { abortSignal: abort.signal },
           );
-          return { bytes, md5: await hash.digest() };
+          return { bytes, sha256: hash.digest('hex') };
         } catch (error) {
           const reason = abort.signal.aborted ? abort.signal.reason : error;
           throw reason instanceof Error ? reason : error;
         } finally {
           stopWriting = null;
-          hash.drop();
         }
       },
       async commit(build) {
