@@ -47,6 +47,8 @@ type Editor = ImageEditor<Meta, Body> & {
 const CROPPABLE = /^image\/(jpeg|png|webp)$/;
 /** Arrow keys move or size the box by this many screen pixels (1 with Alt, for the last touches). */
 const STEP = 10;
+/** Longest wait for a saved crop's image before a run goes on without it. */
+const ENCODE_MS = 10_000;
 
 /**
  * Uppy sizes the picture for its own 550-pixel Dashboard (`max-height: 400px`); ours is often lower, and the editor's
@@ -104,7 +106,13 @@ export function installCrop(
   const save = editor.save.bind(editor);
   editor.save = () => {
     const file = editor.getPluginState().currentImage;
-    if (file) settled.set(file.id, new Promise<void>((resolve) => encoded.set(file.id, resolve)));
+    if (file && editor.cropper) {
+      const id = file.id;
+      // Settled by the editor's answer; a canvas the browser cannot encode (too large) gives none: then the file
+      // goes as it was rather than holding the run.
+      settled.set(id, new Promise<void>((resolve) => encoded.set(id, resolve)));
+      setTimeout(() => done(id), ENCODE_MS);
+    }
     save(); // it evens the box's size first (uppy#4305), so read it after
     const data = editor.cropper?.getData(true);
     if (!file || !data) return;
@@ -159,7 +167,7 @@ export function installCrop(
   // The next editor opens once the last one has left the page: opened sooner, Uppy keeps the old editor mounted,
   // whose cropper the new file's start has destroyed, and none is made (uppy#6210 fixed a reopen, not a switch).
   const next = () => {
-    if (editing || host.getPluginState().showFileEditor) return;
+    if (editing || host.getPluginState().showFileEditor || !root.host.isConnected) return;
     if (root.querySelector('[data-uppy-paneltype="FileEditor"]')) {
       setTimeout(next, 20);
       return;
