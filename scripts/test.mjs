@@ -30,6 +30,13 @@ function stripAnsi(text) {
   return text.replace(/\u001b\[[0-9;]*m/g, '');
 }
 
+/** A failure's first lines and the lines of its diff (what differed), indented under its name. */
+function excerpt(message = '') {
+  const lines = stripAnsi(message).split('\n');
+  const diff = lines.filter((line) => /^\s*[-+]\s/.test(line) && !/^\s*[-+] (Expected|Received)\s*$/.test(line));
+  return [...lines.slice(0, 3), ...diff.slice(0, 12)].map((line) => `    ${line.slice(0, 200)}`).join('\n');
+}
+
 function suite(project) {
   const out = `.vitest-results-${project}.json`;
   rmSync(out, { force: true });
@@ -50,13 +57,7 @@ function suite(project) {
   for (const file of result.testResults ?? [])
     for (const test of file.assertionResults ?? [])
       if (test.status === 'failed')
-        failures.push(
-          `  ${project} › ${test.fullName}\n    ${stripAnsi(test.failureMessages?.[0] ?? '')
-            .split('\n')
-            .slice(0, 3)
-            .join('\n    ')
-            .slice(0, 900)}`,
-        );
+        failures.push(`  ${project} › ${test.fullName}\n${excerpt(test.failureMessages?.[0])}`);
   const failed = result.numFailedTests + (status !== 0 && result.numFailedTests === 0 ? 1 : 0);
   const skipped = (result.numPendingTests ?? 0) + (result.numTodoTests ?? 0);
   totals.passed += result.numPassedTests;

@@ -215,12 +215,17 @@ describe('look and words', () => {
 
   test('options it cannot honour are reported once in the console, by name', () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
-    create({ ...account(), cropping: true, sources: ['local', 'unsplash'], styles: { fonts: { Inter: 'https://f' } } });
-    create({ ...account(), cropping: true, sources: ['local', 'unsplash'] });
+    create({
+      ...account(),
+      croppingShowDimensions: true,
+      sources: ['local', 'unsplash'],
+      styles: { fonts: { Inter: 'https://f' } },
+    });
+    create({ ...account(), croppingShowDimensions: true, sources: ['local', 'unsplash'] });
     const said = warn.mock.calls.map((args) => String(args[0]));
     warn.mockRestore();
     expect(said).toHaveLength(1);
-    expect(said[0]).toContain('cropping');
+    expect(said[0]).toContain('croppingShowDimensions');
     expect(said[0]).toContain('sources: unsplash');
     expect(said[0]).toContain('styles.fonts');
     expect(said[0]).not.toContain('cloudName');
