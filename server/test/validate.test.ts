@@ -53,6 +53,13 @@ describe('sniffMarkup: text-based active content by its head', () => {
     ['CSV', utf8('a,b\n1,2\n'), null],
     ['JSON', utf8('{"html": "<b>"}'), null],
     ['binary noise', Buffer.from([0, 1, 2, 3, 0x3c, 0xff]), null],
+    // Seen in CI with random test data: binary is not XML for opening with `<` and a letter.
+    ['binary that opens with "<a"', Buffer.from([0x3c, 0x61, 0x00, 0x9f, 0x01, 0xfe, 0x10, 0x3c, 0x7a]), null],
+    [
+      'the same with a <script> further in',
+      Buffer.concat([Buffer.from([0x3c, 0x61, 0x00, 0x9f]), utf8('<script>')]),
+      'html',
+    ],
   ])('%s → %s', (_name, data, expected) => {
     expect(sniffMarkup(data)).toBe(expected);
   });

@@ -96,7 +96,12 @@ function sniffText(text: string): MarkupFormat | null {
   const start = text.replace(/^[\t\n\f\r ]+/, '');
   if (start.startsWith('#!')) return 'sh';
   if (HTML_START.test(start)) return 'html';
-  if (MARKUP_START.test(start)) return markupKind(start);
+  if (MARKUP_START.test(start)) {
+    const kind = markupKind(start);
+    // Bytes that only open like markup: XML forbids the control bytes binary is full of, so no XML parser runs
+    // anything in them (a random 1 in ~1,300 binary files opens with `<` and a letter). HTML is still looked for.
+    if (kind !== 'xml' || !NOT_TEXT.test(start.slice(0, 512))) return kind;
+  }
   if (HTML_ANYWHERE.test(text)) return 'html';
   if (SVG_ANYWHERE.test(text)) return 'svg';
   return null;
