@@ -918,8 +918,6 @@ export class SignetUploader extends LitElement {
       getBackend: () => this.backend,
       defaultBackend: () => this.#defaultBackend(),
       stripMetadata: () => !this.keepMetadata,
-      // Unless the page asked for HEIC by name (`accept="image/heic"`, `.heic` …).
-      convertHeic: () => !/(^|,)\s*(image\/hei[cf]|\.hei[cf])\s*(,|$)/i.test(this.accept),
       crop: this.crop ? () => ({ aspectRatio: this.cropAspectRatio, required: this.cropRequired }) : null,
       // As set; downscale.ts reads them (its own rules for what counts as no limit).
       downscale: () => ({

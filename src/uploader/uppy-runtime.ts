@@ -69,8 +69,6 @@ export interface RuntimeOptions {
   stripMetadata(): boolean;
   /** Photos open in an editor to be cropped before upload (`crop`; crop.ts, loaded only then), else null. */
   crop: (() => CropOptions) | null;
-  /** HEIC/HEIF photos become JPEG as they are chosen (heic.ts; loaded only then). */
-  convertHeic(): boolean;
   /** Photos larger than these are made smaller before upload (downscale.ts). */
   downscale(): DownscaleOptions | null;
   /** A failed request waits to be tried again: offline, or its backoff (the summary says so). */
@@ -168,8 +166,11 @@ export async function createRuntime(options: RuntimeOptions): Promise<UppyRuntim
   const dashboard = uppy.getPlugin('Dashboard') as unknown as ShadowDashboard<Meta, Body>;
   // The picker, drops and pastes all end in the Dashboard's addFiles: in slices, so 10,000 files never freeze the page.
   // At once: the Dashboard is on screen from here, before the sources below have loaded.
+  // HEIC photos become JPEG as they are chosen (heic.ts, loaded only then), unless `accept` names HEIC.
+  const keepsHeic = () =>
+    applied.restrictions.allowedFileTypes?.some((type) => /^(image\/hei[cf]|\.hei[cf])$/i.test(type));
   adder = new SlicedAdder(uppy, dashboard.id, options.admit, (files) =>
-    options.convertHeic() && files.some(isHeic)
+    !keepsHeic() && files.some(isHeic)
       ? import('./heic.js').then(({ convertHeic }) => convertHeic(files, isHeic))
       : null,
   );
