@@ -4,12 +4,36 @@
  * (routes/assets.ts). Who may make a change is each route's decision; what the change does is decided here. The
  * commands are pure; `deleteAsset` and `renameAsset` also remove bytes that no record holds any more.
  */
-import { checkContext, checkTags, UploadError } from 'signet-upload/protocol';
+import { checkContext, checkTags, parseTags, UploadError } from 'signet-upload/protocol';
 import { folderOf } from './auth/permissions.js';
-import type { AssetKey, AssetRecord, RenameTarget } from './catalog/catalog.js';
+import type { AssetChange, AssetKey, AssetRecord, RenameTarget } from './catalog/catalog.js';
 import type { ServerContext } from './context.js';
+import { assertCoordinatesFit, parseCustomCoordinates } from './coordinates.js';
+import { contextOf } from './pipeline/request.js';
 
 type ChangeContext = Pick<ServerContext, 'catalog' | 'store' | 'log'>;
+
+/**
+ * What `explicit` and the Admin API's update set alike, read from their parameters (each checked before anything
+ * changes): tags and context replaced, custom coordinates fitted to the asset as stored when the change is made (an
+ * overwrite since it was looked up may have changed its size).
+ */
+export function describedChange(text: (name: string) => string | undefined): (stored: AssetRecord) => AssetChange {
+  const tagsText = text('tags');
+  const tags = tagsText === undefined ? undefined : applyTagCommand([], 'replace', parseTags(tagsText));
+  const contextText = text('context');
+  const context = contextText === undefined ? undefined : contextOf(contextText);
+  const coordinatesText = text('custom_coordinates');
+  const customCoordinates = coordinatesText === undefined ? undefined : parseCustomCoordinates(coordinatesText);
+  return (stored) => {
+    if (customCoordinates) assertCoordinatesFit(customCoordinates, stored);
+    return {
+      ...(tags ? { tags } : {}),
+      ...(context ? { context } : {}),
+      ...(customCoordinates ? { customCoordinates } : {}),
+    };
+  };
+}
 
 /** The record goes first, then the bytes: a failure leaves an orphan object, never a record without bytes. */
 export async function deleteAsset(ctx: ChangeContext, key: AssetKey): Promise<AssetRecord | null> {

@@ -22,15 +22,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Request, Router } from 'express';
-import {
-  checkPublicId,
-  checkTags,
-  isUploadResourceType,
-  parseTags,
-  type ResourceType,
-  UploadError,
-} from 'signet-upload/protocol';
-import { applyTagCommand, deleteAsset, notFound } from '../asset-changes.js';
+import { checkPublicId, checkTags, isUploadResourceType, type ResourceType, UploadError } from 'signet-upload/protocol';
+import { deleteAsset, describedChange, notFound } from '../asset-changes.js';
 import { coordinatesJson, deliveryUrl, type JsonContext } from '../asset-json.js';
 import {
   ASSET_STATUSES,
@@ -40,13 +33,12 @@ import {
   type ListQuery,
 } from '../catalog/catalog.js';
 import type { ServerContext } from '../context.js';
-import { assertCoordinatesFit, parseCustomCoordinates } from '../coordinates.js';
 import { requireApiCredentials } from '../http/basic-auth.js';
 import { cloudinaryStatuses, methodNotAllowed } from '../http/errors.js';
 import { sendJson } from '../http/respond.js';
 import { decodeSegment, groups, newRouter, requestUrl } from '../http/route.js';
 import { readCallParams } from '../pipeline/call-body.js';
-import { CallParams, contextOf, parseBoolean } from '../pipeline/request.js';
+import { CallParams, parseBoolean } from '../pipeline/request.js';
 import { presetFromForm, toCloudinaryPreset } from '../presets/cloudinary.js';
 import { PRESET_NAME, parsePreset } from '../presets/definition.js';
 import { jsonContext } from './upload-api.js';
@@ -360,24 +352,14 @@ async function oneAsset(ctx: ServerContext, req: Request): Promise<AssetRecord> 
 
 /** `api.update`: tags, context and custom_coordinates (each replaced), moderation_status (approved/rejected/pending). */
 async function updateAsset(ctx: ServerContext, record: AssetRecord, params: CallParams): Promise<AssetRecord> {
-  const tagsText = params.text('tags');
-  const tags = tagsText === undefined ? undefined : applyTagCommand([], 'replace', parseTags(tagsText));
-  const contextText = params.text('context');
-  const context = contextText === undefined ? undefined : contextOf(contextText);
+  const described = describedChange((name) => params.text(name));
   const statusText = params.text('moderation_status');
   if (statusText !== undefined && !(ASSET_STATUSES as readonly string[]).includes(statusText))
     throw new UploadError('PARAM_INVALID', 'moderation_status must be approved, rejected or pending.');
-  const coordinatesText = params.text('custom_coordinates');
-  const customCoordinates = coordinatesText === undefined ? undefined : parseCustomCoordinates(coordinatesText);
-  const updated = await ctx.catalog.assets.update(record, (stored) => {
-    if (customCoordinates) assertCoordinatesFit(customCoordinates, stored);
-    return {
-      ...(tags ? { tags } : {}),
-      ...(context ? { context } : {}),
-      ...(customCoordinates ? { customCoordinates } : {}),
-      ...(statusText ? { status: statusText as AssetStatus } : {}),
-    };
-  });
+  const updated = await ctx.catalog.assets.update(record, (stored) => ({
+    ...described(stored),
+    ...(statusText ? { status: statusText as AssetStatus } : {}),
+  }));
   if (!updated) throw notFound(record.publicId);
   return updated;
 }

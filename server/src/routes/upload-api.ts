@@ -20,6 +20,7 @@ import {
   applyTagCommand,
   CONTEXT_COMMANDS,
   deleteAsset,
+  describedChange,
   foldersOf,
   isContextCommand,
   isTagCommand,
@@ -31,7 +32,6 @@ import {
 import { toUploadResponse } from '../asset-json.js';
 import type { AssetKey, AssetRecord } from '../catalog/catalog.js';
 import { nowSeconds, type ServerContext } from '../context.js';
-import { assertCoordinatesFit, parseCustomCoordinates } from '../coordinates.js';
 import { publicCors } from '../http/cors.js';
 import { cloudinaryStatuses, methodNotAllowed } from '../http/errors.js';
 import { sendJson } from '../http/respond.js';
@@ -165,28 +165,17 @@ const HANDLERS: Record<Call, Handler> = {
 
   async explicit(ctx, target, params) {
     const publicId = requiredPublicId(params, 'public_id');
-    const tagsText = params.text('tags');
-    const tags = tagsText === undefined ? undefined : applyTagCommand([], 'replace', parseTags(tagsText));
-    const contextText = params.text('context');
-    const context = contextText === undefined ? undefined : contextOf(contextText);
+    const described = describedChange((name) => params.text(name));
     const moderation = parseModeration(params.text('moderation'));
-    const coordinatesText = params.text('custom_coordinates');
-    const customCoordinates = coordinatesText === undefined ? undefined : parseCustomCoordinates(coordinatesText);
     parseBoolean('invalidate', params.text('invalidate'));
     const record = await findAsset(ctx, target, params, publicId);
     await authorizeAssetCall(ctx, params.signedCall(), foldersOf(publicId, record));
     if (!record) throw notFound(publicId);
-    const updated = await ctx.catalog.assets.update(record, (stored) => {
-      // Against the stored asset: an overwrite since it was looked up may have changed its size.
-      if (customCoordinates) assertCoordinatesFit(customCoordinates, stored);
-      return {
-        ...(tags ? { tags } : {}),
-        ...(context ? { context } : {}),
-        ...(customCoordinates ? { customCoordinates } : {}),
-        // Cloudinary's explicit moderation queues the stored asset for review again.
-        ...(moderation === 'manual' ? { status: 'pending' as const } : {}),
-      };
-    });
+    const updated = await ctx.catalog.assets.update(record, (stored) => ({
+      ...described(stored),
+      // Cloudinary's explicit moderation queues the stored asset for review again.
+      ...(moderation === 'manual' ? { status: 'pending' as const } : {}),
+    }));
     if (!updated) throw notFound(publicId);
     return toUploadResponse(updated, jsonContext(ctx));
   },
