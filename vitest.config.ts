@@ -2,7 +2,7 @@ import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
 import { chromiumArgs, chromiumPath } from './scripts/chromium.mjs';
 import { workspaceAliases } from './server/workspace-aliases.js';
-import { makeHeic, makePdf, makePhoneJpeg, readTags, tempFileCount } from './test/helpers/commands.js';
+import { makeHeic, makePdf, makePhoneJpeg, readTags, reduceMotion, tempFileCount } from './test/helpers/commands.js';
 import { cuttingProxyCommands } from './test/helpers/cutting-proxy.js';
 import { uppyAliases } from './vite.config.js';
 
@@ -60,7 +60,15 @@ export default defineConfig({
               },
             }),
             instances: [{ browser: 'chromium' }],
-            commands: { tempFileCount, makePdf, makePhoneJpeg, makeHeic, readTags, ...cuttingProxyCommands },
+            commands: {
+              tempFileCount,
+              makePdf,
+              makePhoneJpeg,
+              makeHeic,
+              readTags,
+              reduceMotion,
+              ...cuttingProxyCommands,
+            },
           },
         },
       },

@@ -107,8 +107,14 @@ export const readTags: BrowserCommand<[base64: string]> = (_context, base64) =>
     return tags as Record<string, unknown>;
   });
 
+/** The person's motion preference, as the operating system tells Chromium (`null`: back to no preference). */
+export const reduceMotion: BrowserCommand<[reduce: boolean | null]> = async (context, reduce) => {
+  await context.page.emulateMedia({ reducedMotion: reduce === null ? null : reduce ? 'reduce' : 'no-preference' });
+};
+
 declare module 'vitest/browser' {
   interface BrowserCommands {
+    reduceMotion(reduce: boolean | null): Promise<void>;
     tempFileCount(dataDir: string): Promise<number>;
     makePdf(encrypted: boolean): Promise<string>;
     makePhoneJpeg(): Promise<string>;

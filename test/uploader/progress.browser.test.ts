@@ -2,6 +2,7 @@
 // backend may report far more often (a browser does every 50 ms or so). The page's own backend here reports every
 // 5 ms for half a second before its real upload to the test server.
 import { expect, test } from 'vitest';
+import { commands } from 'vitest/browser';
 import type { UploadBackend } from '../../src/backends/backend.js';
 import { backendThatGivesUp, bytes, choose, mount, next, pressUpload } from '../helpers/browser.js';
 
@@ -80,4 +81,48 @@ test('nothing animates between progress updates while a file uploads', async () 
   // The status bar showed its (still) spinner and moved six times, with nothing running between the moves.
   expect(spinners).toBe(6);
   expect(running).toEqual([[], [], [], [], [], []]);
+});
+
+// Before bytes go out (a photo being converted or shrunk) Uppy's spinner is the only sign of work, so it turns; a
+// person who asked their system for less motion gets it still, and the indeterminate bar's stripes too.
+test('the working spinner turns, unless the person asked for less motion', async () => {
+  const el = await mount();
+  const uppy = el.uppy;
+  if (!uppy) throw new Error('no Uppy');
+  let release = () => {};
+  const held = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  const prepare = async (ids: string[]) => {
+    for (const id of ids)
+      uppy.emit('preprocess-progress', uppy.getFile(id), { mode: 'indeterminate', message: 'Converting…' });
+    await held;
+  };
+  uppy.addPreProcessor(prepare);
+  el.backend = backendThatGivesUp();
+  const turning = () =>
+    (el.shadowRoot as ShadowRoot)
+      .getAnimations()
+      .filter((animation) => animation.playState === 'running')
+      .map((animation) => (animation as CSSAnimation).animationName)
+      .sort();
+  try {
+    choose(el, [new File([bytes(1_000, 4)], 'photo.bin')]);
+    const success = next(el, 'signet-upload-success');
+    await pressUpload(el);
+    await expect
+      .poll(() => el.shadowRoot?.querySelector('.uppy-StatusBar.is-preprocessing .uppy-StatusBar-spinner'))
+      .toBeTruthy();
+    await expect.poll(turning).toContain('uppy-StatusBar-spinnerAnimation');
+    await commands.reduceMotion(true);
+    await expect.poll(turning).toEqual([]);
+    await commands.reduceMotion(false);
+    await expect.poll(turning).toContain('uppy-StatusBar-spinnerAnimation');
+    release();
+    await success;
+  } finally {
+    release();
+    uppy.removePreProcessor(prepare);
+    await commands.reduceMotion(null);
+  }
 });
