@@ -3,7 +3,7 @@
 // warm-up round, medians of BENCH_ROUNDS (default 3); the load average is logged with the results. Parts:
 //   sizes        what a page loads before any input, and with everything loaded (Chromium's network log, gzip -9)
 //   ready        from the page's first script to a visible upload UI
-//   queue        the longest main-thread task while 1/1k/5k/10k files are queued through the picker
+//   queue        the longest main-thread task while 1/50/1k/5k/10k files are queued through the picker
 //   throughput   the widget's uploads of 256 MiB against raw XHR of the same File (BENCH_MIB)
 //   ingest       the server's durable ingest of 2 GiB (scripts/bench-ingest.mjs; BENCH_INGEST=0 skips)
 //   s3           multipart against one presigned PUT on radosgw (scripts/bench-s3.mjs; BENCH_S3=0 skips)
@@ -26,7 +26,7 @@ import { ensureChromium, ensureDependencies } from './setup.mjs';
 const MiB = 1024 * 1024;
 const size = Number(process.env.BENCH_MIB ?? 256) * MiB;
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
-const queueCounts = (process.env.BENCH_QUEUE ?? '1,1000,5000,10000').split(',').map(Number);
+const queueCounts = (process.env.BENCH_QUEUE ?? '1,50,1000,5000,10000').split(',').map(Number);
 const loads = [];
 const noteLoad = () => loads.push(+loadavg()[0].toFixed(2));
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -108,8 +108,8 @@ noteLoad();
 // ---- queue ----------------------------------------------------------------------------------------------------------
 console.log(`bench: queueing ${queueCounts.join('/')} files…`);
 // Medians of `rounds` (one task more or less decides the figure), ours and stock Uppy taking turns to go first. One
-// file is the reference for the rest: its longest task is the Dashboard's first drawing of a file list, whatever
-// the count.
+// and 50 files are the references for the rest: 50 are added at once (add-files.ts), so their longest task is the
+// Dashboard's first drawing of a screenful of files, which every larger pick pays too.
 const queue = {};
 for (const count of queueCounts) {
   const samples = { ours: [], stock_uppy: [] };
