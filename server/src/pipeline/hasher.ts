@@ -7,7 +7,8 @@
  * One worker per process, shared by every upload; each hash is a numbered job in it. The worker is plain
  * JavaScript passed as source (`eval`), so it runs the same from TypeScript sources in tests and from the build.
  * Pieces go to it in 1 MiB batches, not one message per network read (~64 KiB): profiled on 3 × 256 MiB chunked
- * uploads, one message per piece cost the main thread 0.7 s in postMessage plus 0.4 s copying each piece out.
+ * uploads, one message per piece cost the main thread 0.70 s in postMessage and 0.85 s of garbage collection;
+ * batched, 0.34 s and 0.15 s (the copy each piece needs, since its buffer is the stream's, stays: ~0.35 s).
  */
 import { Worker } from 'node:worker_threads';
 
@@ -107,7 +108,7 @@ export class OffThreadMd5 {
     if (this.#inFlight > IN_FLIGHT) await new Promise<void>((resolve) => (this.#wake = resolve));
   }
 
-  /** Sends the gathered bytes (the buffer moves to the worker, no copy). */
+  /** Sends the gathered bytes: a full batch moves to the worker without a copy, the last short one is cut to size. */
   #send(): void {
     if (!this.#batch || this.#filled === 0) return;
     const data = this.#filled === BATCH ? this.#batch.buffer : this.#batch.buffer.slice(0, this.#filled);
