@@ -164,11 +164,11 @@ export async function createRuntime(options: RuntimeOptions): Promise<UppyRuntim
     fileManagerSelectionType: options.folderSelect ? 'both' : 'files',
   });
   const dashboard = uppy.getPlugin('Dashboard') as unknown as ShadowDashboard<Meta, Body>;
-  // The picker, drops and pastes all end in the Dashboard's addFiles: in slices, so 10,000 files never freeze the page.
-  // At once: the Dashboard is on screen from here, before the sources below have loaded.
   // HEIC photos become JPEG as they are chosen (heic.ts, loaded only then), unless `accept` names HEIC.
   const keepsHeic = () =>
     applied.restrictions.allowedFileTypes?.some((type) => /^(image\/hei[cf]|\.hei[cf])$/i.test(type));
+  // The picker, drops and pastes all end in the Dashboard's addFiles: in slices, so 10,000 files never freeze the page.
+  // At once: the Dashboard is on screen from here, before the sources below have loaded.
   adder = new SlicedAdder(uppy, dashboard.id, options.admit, (files) =>
     !keepsHeic() && files.some(isHeic)
       ? import('./heic.js').then(({ convertHeic }) => convertHeic(files, isHeic))

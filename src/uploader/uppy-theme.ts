@@ -8,6 +8,9 @@
  * Measured on the bench's 256 MiB upload in Chromium: 0.4–1.0 s of the browser's CPU, taken from the upload on 2
  * cores; without it the widget uploads as fast shown as hidden. Progress now steps with each update, the numbers
  * beside it say it moves; the spinner turns only where it is the one sign of work (preparing files).
+ *
+ * And one layout fix: Uppy lays the status bar's buttons (pause, cancel, retry, done) over the end of its text, which
+ * on a phone-wide Dashboard hid "· 16s left" under the cancel button. Beside the text, the text gives way.
  */
 import { css } from 'lit';
 
@@ -101,6 +104,22 @@ export const uppyThemeStyles = css`
   :host .uppy-Root .uppy-StatusBar-progress,
   :host .uppy-Root .uppy-Dashboard-Item-progressIcon--progress {
     transition: none;
+  }
+  :host .uppy-Root .uppy-StatusBar:not(.is-waiting) .uppy-StatusBar-content {
+    flex: 1 1 auto;
+    min-width: 0;
+    overflow: hidden;
+  }
+  :host .uppy-Root .uppy-StatusBar:not(.is-waiting) .uppy-StatusBar-status {
+    min-width: 0;
+  }
+  :host .uppy-Root .uppy-StatusBar:not(.is-waiting) .uppy-StatusBar-statusSecondary {
+    white-space: normal;
+  }
+  :host .uppy-Root .uppy-StatusBar:not(.is-waiting) .uppy-StatusBar-actions {
+    position: static;
+    flex: none;
+    padding-inline-end: 10px;
   }
   @media (prefers-reduced-motion: reduce) {
     :host .uppy-Root .uppy-StatusBar-spinner,

@@ -126,3 +126,49 @@ test('the working spinner turns, unless the person asked for less motion', async
     await commands.reduceMotion(null);
   }
 });
+
+// Uppy lays the status bar's buttons over the end of its text: on a phone-wide widget "· 16s left" went under the
+// cancel button. The text keeps beside the buttons and wraps; every word of it stays in view.
+test('on a phone-wide widget the status text is beside the buttons, not under them', async () => {
+  const narrow = document.createElement('div');
+  narrow.style.width = '327px';
+  const el = await mount({ multiple: '' }, narrow);
+  const real = backendThatGivesUp();
+  let release = () => {};
+  const held = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  el.backend = {
+    async upload(task) {
+      task.onProgress(Math.floor(task.file.size / 3), task.file.size);
+      await held;
+      return real.upload(task);
+    },
+  };
+  try {
+    choose(el, [new File([bytes(4_400_000, 5)], 'holiday-report.bin'), new File([bytes(9_000_000, 6)], 'plan.bin')]);
+    const success = next(el, 'signet-upload-success');
+    await pressUpload(el);
+    const root = el.shadowRoot as ShadowRoot;
+    await expect
+      .poll(() => root.querySelector('.uppy-StatusBar.is-uploading .uppy-StatusBar-statusSecondary')?.textContent)
+      .toMatch(/left/);
+    const text = root.querySelector('.uppy-StatusBar-status') as HTMLElement;
+    const secondary = root.querySelector('.uppy-StatusBar-statusSecondary') as HTMLElement;
+    const buttons = root.querySelector('.uppy-StatusBar-actions') as HTMLElement;
+    const bar = root.querySelector('.uppy-StatusBar') as HTMLElement;
+    expect(buttons.querySelector('button')).toBeTruthy();
+    const rtl = getComputedStyle(bar).direction === 'rtl';
+    const [t, b, s] = [text, buttons, bar].map((node) => node.getBoundingClientRect());
+    if (rtl) expect(t.left).toBeGreaterThanOrEqual(b.right);
+    else expect(t.right).toBeLessThanOrEqual(b.left);
+    // Nothing cut off: the text fits its box and the box fits the bar.
+    expect(secondary.scrollWidth).toBeLessThanOrEqual(secondary.clientWidth + 1);
+    expect(t.top).toBeGreaterThanOrEqual(s.top);
+    expect(t.bottom).toBeLessThanOrEqual(s.bottom);
+    release();
+    await success;
+  } finally {
+    release();
+  }
+});

@@ -11,7 +11,6 @@
  * A refused chunk adds nothing; an exact repeat of a chunk already received (a retry whose first attempt arrived)
  * is answered as success; a refused finalization discards the session.
  */
-import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 import { type ByteSpan, type ChunkStatus, type UploadApiResponse, UploadError } from 'signet-upload/protocol';
@@ -22,6 +21,7 @@ import { clientAddress, readMultipart } from './multipart.js';
 import { ParamCollector, parseUploadRequest, type UploadRequest } from './request.js';
 import {
   type ContentRange,
+  chunkIdentity,
   contiguous,
   parseContentRange,
   parseUploadId,
@@ -357,7 +357,7 @@ function sameSigner(owner: Signer, chunk: Signer): boolean {
 async function assertRepeat(received: ReceivedChunk, range: ContentRange, stream: Readable): Promise<void> {
   if (received.start !== range.start || received.end !== range.end)
     throw new UploadError('CHUNK_INVALID', 'This upload already finished.');
-  const hash = createHash(received.sha256 ? 'sha256' : 'md5');
+  const hash = chunkIdentity(received);
   for await (const chunk of stream) hash.update(chunk as Buffer);
   if (hash.digest('hex') !== (received.sha256 ?? received.md5))
     throw new UploadError('CHUNK_INVALID', 'These bytes differ from the chunk received for the same range.');

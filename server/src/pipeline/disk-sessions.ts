@@ -4,7 +4,6 @@
  * held in memory: a process that dies takes its reservations with it, and a restarted one continues every session
  * from its state. A finished session leaves `<session id>.done.json` (its answer); an expired one `<id>.expired`.
  */
-import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { readdir, readFile, rename, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -16,6 +15,7 @@ import {
   type Arrival,
   type ChunkSessionStore,
   type ContentRange,
+  chunkIdentity,
   expired,
   type FinishedSession,
   gone,
@@ -274,7 +274,7 @@ export class DiskChunkSessions implements ChunkSessionStore {
       const feed = running && !running.busy && running.upTo === range.start ? running : null;
       if (feed) feed.busy = true;
       // On this thread: SHA-256 is hardware-accelerated, and one copy per piece to the worker is saved.
-      const chunkHash = createHash('sha256');
+      const chunkHash = chunkIdentity();
       let bytes = 0;
       try {
         await pipeline(

@@ -13,7 +13,7 @@
  * chunk against its owner before reserving anything). A finished session leaves a small marker with its answer,
  * so a retried last chunk whose first attempt did arrive gets that same answer.
  */
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { type UploadApiResponse, UploadError, type UploadResourceType } from 'signet-upload/protocol';
 import type { Signer } from './authorize.js';
@@ -66,6 +66,11 @@ export interface ReceivedChunk {
    */
   sha256?: string;
   md5?: string;
+}
+
+/** The hash of a chunk's bytes as `ReceivedChunk` records it: `recorded` (a repeat's first arrival) says which kind. */
+export function chunkIdentity(recorded?: ReceivedChunk): Hash {
+  return createHash(recorded && !recorded.sha256 ? 'md5' : 'sha256');
 }
 
 export interface SessionState {

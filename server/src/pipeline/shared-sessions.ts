@@ -15,7 +15,7 @@
  * A record's `updatedAt` says when the sweep looks at it next (after the TTL): for a live session its last change,
  * for the marker of a finished or expired one the moment that makes it go `MARKER_MS` after it was written.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import {
   DeleteObjectsCommand,
@@ -32,6 +32,7 @@ import {
   type AssembledFile,
   type ChunkSessionStore,
   type ContentRange,
+  chunkIdentity,
   expired,
   type FinishedSession,
   gone,
@@ -214,7 +215,7 @@ export class SharedChunkSessions implements ChunkSessionStore {
       state,
       async write(stream) {
         const expected = range.end - range.start + 1;
-        const hash = createHash('sha256');
+        const hash = chunkIdentity();
         const abort = new AbortController();
         let bytes = 0;
         stopWriting = (error) => {
