@@ -67,12 +67,18 @@ test('connect → sign in → list → pick → upload: the stored bytes equal t
   const popupOpened = page.waitForEvent('popup');
   await page.getByRole('button', { name: 'Connect to Dropbox' }).click();
   const popup = await popupOpened;
+  // What the sign-in window said, for the message if it stays open (it did once under a full suite's load).
+  const said: string[] = [];
+  popup.on('console', (message) => said.push(`${message.type()}: ${message.text()}`));
+  popup.on('pageerror', (error) => said.push(`error: ${error.message}`));
   const closed = popup.waitForEvent('close', { timeout: 15_000 });
   await popup.locator('#allow').click();
   await closed.catch(async (error: Error) => {
-    throw new Error(`the sign-in window stayed open at ${popup.url()}: ${await popup.content().catch(() => '')}`, {
-      cause: error,
-    });
+    const opener = await popup.evaluate(() => window.opener !== null).catch(() => 'unknown');
+    throw new Error(
+      `the sign-in window stayed open at ${popup.url()} (opener: ${opener}; said: ${JSON.stringify(said)}): ${await popup.content().catch(() => '')}`,
+      { cause: error },
+    );
   });
 
   await page.locator('signet-uploader').getByRole('button', { name: 'photos' }).click();
